@@ -1,0 +1,77 @@
+"""One Settings object, built once and passed down (never read from globals deep in the code).
+
+Every field can be set from the environment with the ``CADENZA_`` prefix, e.g.
+``CADENZA_HOME=/srv/cadenza`` or ``CADENZA_CHROMA_URL=http://127.0.0.1:8765``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_home() -> Path:
+    return Path(user_data_dir("cadenza", appauthor=False))
+
+
+class Settings(BaseSettings):
+    """Cadenza's configuration."""
+
+    model_config = SettingsConfigDict(env_prefix="CADENZA_", extra="ignore")
+
+    home: Path = Field(
+        default_factory=_default_home,
+        description="Where Cadenza keeps its store, conversations and outputs.",
+    )
+    chroma_url: str | None = Field(
+        default=None,
+        description="URL of a shared `chroma run` server (http://host:port). "
+        "Unset: an embedded store under `home`.",
+    )
+    max_message_chars: int = Field(
+        default=4000,
+        ge=100,
+        description="Longer chat messages are refused with a clear message (paste lyrics as a file).",
+    )
+    router_min_confidence: float = Field(
+        default=0.45,
+        ge=0.0,
+        le=1.0,
+        description="Below this intent confidence the assistant asks instead of acting.",
+    )
+    seed: int | None = Field(
+        default=None, description="Fixed seed for every tool call (tests, reproducible demos)."
+    )
+
+    @field_validator("home", mode="after")
+    @classmethod
+    def _expand(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @property
+    def outputs_dir(self) -> Path:
+        """Every file a tool writes goes under here."""
+        return self.home / "outputs"
+
+    @property
+    def store_dir(self) -> Path:
+        """The embedded Chroma store."""
+        return self.home / "store"
+
+    @property
+    def cache_dir(self) -> Path:
+        """Derived data that can be rebuilt (exemplar embeddings...)."""
+        return self.home / "cache"
+
+    @property
+    def state_path(self) -> Path:
+        """The dialogue state shared by `cadenza ask` calls and chats (current song...)."""
+        return self.home / "state.json"
+
+    def ensure_dirs(self) -> None:
+        """Create the folders Cadenza writes to."""
+        for path in (self.home, self.outputs_dir, self.cache_dir):
+            path.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,1 @@
+"""The conversation core: no textual, typer or rich imports here."""

@@ -1,0 +1,56 @@
+"""Replies in plain language from `prompts/templates/replies.yaml`: what was done, the key
+facts, where the files are, and a useful next step. File paths are always shown in full."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+import yaml
+
+from assistant.core.router import PROMPTS_DIR, Route
+from tools.base import ToolResult
+
+FILE_LABELS = {".mid": "MIDI", ".wav": "WAV", ".musicxml": "MusicXML", ".xml": "MusicXML"}
+
+
+@lru_cache(maxsize=1)
+def templates() -> dict[str, Any]:
+    return yaml.safe_load((PROMPTS_DIR / "templates" / "replies.yaml").read_text())
+
+
+def render_files(files: list[str]) -> str:
+    lines = []
+    for path in files:
+        suffix = path[path.rfind(".") :].lower() if "." in path else ""
+        lines.append(f"{FILE_LABELS.get(suffix, 'File')}: {path}")
+    return "\n".join(lines)
+
+
+def render_tool_reply(route: Route, result: ToolResult) -> str:
+    t = templates()
+    if not result.ok:
+        return t["error"].format(error=result.error)
+    parts = [result.summary]
+    if result.files:
+        parts.append(render_files(result.files))
+    if result.preview:
+        parts.append(result.preview)
+    title = (result.song or {}).get("title", "song")
+    hint = t["next"].get(route.tool or "", "")
+    if hint:
+        parts.append(hint.format(title=title))
+    return "\n\n".join(p for p in parts if p)
+
+
+def render_smalltalk(text: str) -> str:
+    lines = templates()["smalltalk"]
+    lower = text.lower()
+    if re.search(r"\b(thanks|thank you|thx|cheers)\b", lower):
+        return lines["thanks"]
+    if re.search(r"\b(bye|goodbye|see you|later)\b", lower):
+        return lines["bye"]
+    if re.search(r"\b(hi|hello|hey|good (?:morning|evening|afternoon)|who are you)\b", lower):
+        return lines["greeting"]
+    return lines["other"]

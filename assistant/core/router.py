@@ -1,0 +1,175 @@
+"""Natural language -> a tool call: intent by nearest exemplars (MiniLM), arguments from slots.
+
+Intents and their exemplars live in `prompts/intents/*.yaml`. A message is embedded once and
+compared with every exemplar; an intent's score is the mean of its two best similarities. Below
+`router_min_confidence` the router asks instead of guessing. Follow-ups ("make it faster",
+"same but in minor") start from the current song's attribute table and change only what the
+message names.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import yaml
+
+from assistant.core.slots import Slots, extract_slots
+
+if TYPE_CHECKING:
+    from assistant.core.state import DialogueState, Song
+    from models.embeddings.encoder import MiniLM
+
+PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
+MUSIC_ARGS = ("key", "mode", "tempo", "bars", "meter", "style", "mood", "instrument", "seed")
+# Which slots each tool takes straight from the message.
+TOOL_SLOTS: dict[str, tuple[str, ...]] = {
+    "compose": MUSIC_ARGS,
+    "generate": (*MUSIC_ARGS, "path"),
+    "analyze_lyrics": ("path",),
+    "analyze_audio": ("path",),
+    "import_catalog": ("path",),
+}
+CHOICES = "compose music, change the current song, render it to audio, or find a song you made"
+
+
+@dataclass(frozen=True)
+class Intent:
+    name: str
+    tool: str | None
+    description: str
+    examples: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Route:
+    """The router's decision for one message."""
+
+    intent: str
+    tool: str | None
+    args: dict[str, Any] = field(default_factory=dict)
+    confidence: float = 0.0
+    question: str | None = None  # ask this instead of calling a tool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "tool": self.tool,
+            "args": self.args,
+            "confidence": round(self.confidence, 3),
+            "intent": self.intent,
+            **({"question": self.question} if self.question else {}),
+        }
+
+
+def load_intents(folder: Path = PROMPTS_DIR / "intents") -> list[Intent]:
+    intents = []
+    for path in sorted(folder.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text())
+        intents.append(
+            Intent(data["intent"], data.get("tool"), data.get("description", ""), tuple(data["examples"]))
+        )
+    return intents
+
+
+class Router:
+    """Classifies intents and fills arguments. Embeddings of the exemplars are cached on disk."""
+
+    def __init__(self, encoder: MiniLM, cache_dir: Path | None = None, min_confidence: float = 0.45):
+        self.encoder = encoder
+        self.min_confidence = min_confidence
+        self.intents = load_intents()
+        self._labels: list[int] = []
+        texts: list[str] = []
+        for i, intent in enumerate(self.intents):
+            texts += intent.examples
+            self._labels += [i] * len(intent.examples)
+        self._labels_arr = np.array(self._labels)
+        self._matrix = self._exemplar_vectors(texts, cache_dir)
+
+    def _exemplar_vectors(self, texts: list[str], cache_dir: Path | None) -> np.ndarray:
+        key = hashlib.sha1(("\n".join(texts) + self.encoder.fingerprint).encode()).hexdigest()[:16]
+        path = cache_dir / f"intents-{key}.npy" if cache_dir else None
+        if path and path.exists():
+            try:
+                return np.load(path)
+            except (OSError, ValueError):
+                pass  # a damaged cache is rebuilt below
+        vectors = self.encoder.encode(texts)
+        if path:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp.npy")
+            np.save(tmp, vectors)
+            tmp.replace(path)
+        return vectors
+
+    def classify(self, text: str) -> list[tuple[Intent, float]]:
+        """Intents with scores, best first."""
+        sims = self._matrix @ self.encoder.encode([text])[0]
+        scores = []
+        for i, intent in enumerate(self.intents):
+            top = np.sort(sims[self._labels_arr == i])[-2:]
+            scores.append((intent, float(top.mean())))
+        return sorted(scores, key=lambda s: s[1], reverse=True)
+
+    def route(self, text: str, state: DialogueState | None = None) -> Route:
+        ranked = self.classify(text)
+        intent, score = ranked[0]
+        slots = extract_slots(text)
+        if slots.problems:  # an impossible key or mode: say so rather than guess
+            return Route(intent.name, None, {}, score, question=" ".join(slots.problems))
+        if score < self.min_confidence:
+            return Route("unclear", None, {}, score, question=f"I'm not sure what you'd like. I can {CHOICES}.")
+        if intent.name == "modify":
+            return self._modify(text, slots, state, score)
+        if intent.name == "find_song":
+            query = slots.song_ref or text
+            args = {"query": query, **({"when": slots.when} if slots.when else {})}
+            return Route(intent.name, "find_song", args, score)
+        if intent.tool is None:
+            return Route(intent.name, None, {}, score)
+        wanted = TOOL_SLOTS.get(intent.tool, ())
+        args = {k: v for k, v in slots.values.items() if k in wanted}
+        return Route(intent.name, intent.tool, args, score)
+
+    def _modify(self, text: str, slots: Slots, state: DialogueState | None, score: float) -> Route:
+        current: Song | None = state.current if state else None
+        if current is None:
+            return Route(
+                "modify", None, {}, score,
+                question="There is no current song to change yet. Try 'compose a melody in C major' first.",
+            )
+        args = current.args()
+        args.update(apply_changes(text, args))
+        args.update({k: v for k, v in slots.values.items() if k in MUSIC_ARGS})
+        return Route("modify", current.tool, args, score)
+
+
+def apply_changes(text: str, args: dict[str, Any]) -> dict[str, Any]:
+    """Relative edits named in a follow-up: faster, slower, darker, brighter, longer, another..."""
+    lower = text.lower()
+    out: dict[str, Any] = {}
+    tempo = int(args.get("tempo") or 100)
+    if m := re.search(r"\bby\s+(\d{1,3})\s*(?:bpm)?\b", lower):
+        step = int(m.group(1))
+    else:
+        step = None
+    if re.search(r"\b(faster|quicker|speed (?:it )?up|more upbeat|more energy|pick up the pace)\b", lower):
+        out["tempo"] = min(240, tempo + step if step else round(tempo * 1.2))
+    elif re.search(r"\b(slower|slow (?:it )?down|more relaxed|calmer)\b", lower):
+        out["tempo"] = max(40, tempo - step if step else round(tempo / 1.2))
+    if re.search(r"\b(darker|sadder|more (?:melancholic|melancholy|somber|sombre|moody))\b", lower):
+        out["mode"], out["mood"] = "minor", "melancholic" if "melanchol" in lower else "sad"
+    elif re.search(r"\b(happier|brighter|more (?:hopeful|joyful|cheerful|uplifting))\b", lower):
+        out["mode"], out["mood"] = "major", "happy" if "happ" in lower else "bright"
+    bars = int(args.get("bars") or 8)
+    if re.search(r"\b(longer|twice as long|double (?:the )?length)\b", lower):
+        out["bars"] = min(256, bars * 2)
+    elif re.search(r"\b(shorter|half (?:the )?length)\b", lower):
+        out["bars"] = max(1, bars // 2)
+    if re.search(r"\b(another|different|new) (?:version|take|melody|one)\b|\bagain\b|\bre-?roll\b", lower):
+        out["seed"] = int(args.get("seed") or 0) + 1
+    return out

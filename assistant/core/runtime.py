@@ -1,0 +1,85 @@
+"""Calls tools safely: unknown tools, invalid arguments and exceptions become error results."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from assistant.errors import CadenzaError
+from tools import PLANNED, REGISTRY
+from tools.base import Tool, ToolContext, ToolResult
+
+log = logging.getLogger(__name__)
+
+
+def explain_validation(tool: str, error: ValidationError) -> str:
+    """One readable sentence per invalid argument."""
+    parts = []
+    for item in error.errors():
+        name = ".".join(str(p) for p in item["loc"]) or "arguments"
+        given = item.get("input")
+        kind = item["type"]
+        ctx = item.get("ctx") or {}
+        if kind == "extra_forbidden":
+            parts.append(f"{tool} has no option '{name}'")
+        elif kind in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
+            limit = next(iter(ctx.values()), "?")
+            word = "at most" if kind.startswith("less") else "at least"
+            parts.append(f"{name} must be {word} {limit} (you asked for {given})")
+        elif kind == "literal_error":
+            parts.append(f"{name} must be one of {ctx.get('expected', '?')} (not {given!r})")
+        elif kind == "missing":
+            parts.append(f"{name} is required")
+        else:
+            parts.append(f"{name}: {item['msg'].lower()} (got {str(given)[:40]!r})")
+    return "; ".join(parts) + "."
+
+
+class Runtime:
+    """Validates arguments against each tool's schema and calls it; never raises."""
+
+    def __init__(self, registry: Mapping[str, Tool] = REGISTRY, error_log: Path | None = None):
+        self.registry = registry
+        self.error_log = error_log
+
+    def call(self, name: str | None, args: dict[str, Any], ctx: ToolContext) -> ToolResult:
+        tool = self.registry.get(name or "")
+        if tool is None:
+            if name in PLANNED:
+                return ToolResult(
+                    ok=False,
+                    error=f"{PLANNED[name].capitalize()} ({name}) is not available in this version "
+                    "yet. Right now I can compose music, find songs you made, and help.",
+                )
+            return ToolResult(ok=False, error=f"There is no tool called '{name}'. Say 'help' for the list.")
+        try:
+            valid = tool.validate(args)
+        except ValidationError as exc:
+            return ToolResult(ok=False, error=explain_validation(tool.name, exc))
+        try:
+            return tool.fn(ctx, **dict(valid))
+        except CadenzaError as exc:
+            return ToolResult(ok=False, error=str(exc))
+        except Exception as exc:  # a bug: report it, log it, keep the session alive
+            where = self._log(name, args, exc)
+            return ToolResult(
+                ok=False,
+                error=f"{name} failed unexpectedly ({type(exc).__name__}: {exc}). "
+                f"Nothing was lost; details are in {where}.",
+            )
+
+    def _log(self, name: str | None, args: dict[str, Any], exc: Exception) -> str:
+        text = f"{datetime.now(UTC).isoformat()} {name} {args!r}\n{traceback.format_exc()}\n"
+        if self.error_log is None:
+            log.error(text)
+            return "the log"
+        self.error_log.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.error_log, "a", encoding="utf-8") as fh:
+            fh.write(text)
+        return str(self.error_log)

@@ -1,0 +1,218 @@
+"""A conversation: `Session.send(text)` turns a message into tool calls and a reply, as events.
+
+The session never raises from `send`: bad input, router failures, tool errors and store problems
+all become a clear reply, and the conversation goes on. Models and the store load lazily, on the
+first message that needs them (front ends may call `warm()` in the background).
+"""
+
+from __future__ import annotations
+
+import queue
+import re
+import threading
+import unicodedata
+from collections.abc import Iterator
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from assistant.config import Settings
+from assistant.core.events import (
+    Event,
+    ReplyDelta,
+    RouteDecided,
+    ToolFinished,
+    ToolProgress,
+    ToolStarted,
+    TurnDone,
+)
+from assistant.core.reply import render_smalltalk, render_tool_reply, templates
+from assistant.core.runtime import Runtime
+from assistant.core.state import DialogueState, Song
+from assistant.errors import CadenzaError, InputError
+from tools.base import ToolContext, ToolResult
+
+if TYPE_CHECKING:
+    from assistant.core.memory import Memory
+    from assistant.core.router import Route, Router
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_message(text: str, max_chars: int) -> str:
+    """Normalise a message or raise InputError with what to do instead."""
+    if not isinstance(text, str):
+        raise InputError("A message must be text.")
+    suspicious = sum(
+        1 for ch in text if ch == "\ufffd" or "\udc80" <= ch <= "\udcff" or _CONTROL.match(ch)
+    )
+    if text and suspicious / len(text) > 0.1:
+        raise InputError("That looks like binary data, not a message. Type a request, or give a file path.")
+    text = unicodedata.normalize("NFC", _CONTROL.sub(" ", text)).encode("utf-8", "replace").decode()
+    text = text.replace("\ufffd", "").strip()
+    if not text:
+        raise InputError("I got an empty message. Try 'compose a short melody in G major', or 'help'.")
+    if len(text) > max_chars:
+        raise InputError(
+            f"That message is {len(text):,} characters; I read up to {max_chars:,}. "
+            "For long lyrics, save them to a .txt file and give me its path."
+        )
+    return text
+
+
+class Session:
+    """One conversation with its dialogue state, router, runtime and memory."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        state: DialogueState | None = None,
+        router: Router | None = None,
+        memory: Memory | None = None,
+        use_memory: bool = True,
+    ) -> None:
+        self.settings = settings or Settings()
+        self.settings.ensure_dirs()
+        self.state = state if state is not None else DialogueState.load(self.settings.state_path)
+        self.runtime = Runtime(error_log=self.settings.home / "logs" / "errors.log")
+        self._use_memory = use_memory
+        self.memory_error: str | None = None
+        if router is not None:
+            self.__dict__["router"] = router
+        if memory is not None:
+            self.__dict__["memory"] = memory
+
+    # -- lazy parts -------------------------------------------------------------------------
+    @cached_property
+    def router(self) -> Router:
+        from assistant.core.router import Router
+        from models.embeddings.encoder import get_encoder
+
+        return Router(get_encoder(), self.settings.cache_dir, self.settings.router_min_confidence)
+
+    @cached_property
+    def memory(self) -> Memory | None:
+        if not self._use_memory:
+            return None
+        from assistant.core.memory import Memory
+
+        try:
+            return Memory(self.settings)
+        except CadenzaError as exc:
+            self.memory_error = str(exc)
+            return None
+
+    def warm(self) -> None:
+        """Load the router and open the store now (front ends call this in the background)."""
+        _ = self.router, self.memory
+
+    def close(self) -> None:
+        memory = self.__dict__.get("memory")
+        if memory is not None:
+            memory.close()
+
+    # -- one turn ---------------------------------------------------------------------------
+    def send(self, text: str) -> Iterator[Event]:
+        """Handle one message; yields events and never raises."""
+        try:
+            message = clean_message(text, self.settings.max_message_chars)
+        except InputError as exc:
+            yield from self._finish(str(exc), None, ok=False)
+            return
+        try:
+            route = self.router.route(message, self.state)
+        except Exception as exc:  # the router failing must not end the conversation
+            yield from self._finish(f"I couldn't understand that message ({exc}).", None, ok=False)
+            return
+        yield RouteDecided(route.tool, route.args, route.confidence, route.intent, route.question)
+        if route.question:
+            yield from self._finish(route.question, None, ok=True, user=message)
+            return
+        if route.tool is None:
+            yield from self._finish(render_smalltalk(message), None, ok=True, user=message)
+            return
+        result: ToolResult | None = None
+        for event in self._run_tool(route):
+            if isinstance(event, ToolResult):
+                result = event
+            else:
+                yield event
+        assert result is not None
+        reply = render_tool_reply(route, result)
+        if result.ok and result.song:
+            reply += self._keep_song(result.song)
+        yield from self._finish(reply, route.tool, ok=result.ok, user=message)
+
+    def _run_tool(self, route: Route) -> Iterator[Event | ToolResult]:
+        """Run the tool in a worker thread so progress events stream while it works."""
+        name = route.tool or ""
+        yield ToolStarted(name, route.args)
+        events: queue.Queue[tuple[float, str]] = queue.Queue()
+        ctx = ToolContext(
+            settings=self.settings,
+            state=self.state,
+            memory=self.memory if name == "find_song" else None,
+            progress=lambda fraction, message="": events.put((fraction, message)),
+        )
+        box: dict[str, ToolResult] = {}
+        worker = threading.Thread(
+            target=lambda: box.setdefault("result", self.runtime.call(name, route.args, ctx)),
+            name=f"tool-{name}",
+            daemon=True,
+        )
+        worker.start()
+        while worker.is_alive() or not events.empty():
+            try:
+                fraction, message = events.get(timeout=0.05)
+            except queue.Empty:
+                continue
+            yield ToolProgress(name, fraction, message)
+        worker.join()
+        result = box["result"]
+        yield ToolFinished(name, result.ok, result.data, result.error, list(result.files))
+        yield result
+
+    def _keep_song(self, data: dict) -> str:
+        """Make a new or recalled song current and store it; returns a note if the store failed."""
+        data = dict(data)
+        existing = data.pop("existing", False)
+        song = Song(**data) if existing else Song(id=Song.new_id(), parent=self._parent(data), **data)
+        self.state.add_song(song)
+        if existing:
+            return ""
+        memory = self.memory
+        if memory is None:
+            return f"\n\n(Not saved to memory: {self.memory_error}) The file is safe on disk." if self.memory_error else ""
+        try:
+            memory.remember_song(song)
+        except Exception as exc:
+            return f"\n\n(Not saved to memory: {exc}) The file is safe on disk."
+        return ""
+
+    def _parent(self, data: dict) -> str | None:
+        """A follow-up on the current song records it as the parent."""
+        current = self.state.current
+        return current.id if current is not None and data.get("tool") == current.tool else None
+
+    def _finish(self, reply: str, tool: str | None, ok: bool, user: str | None = None) -> Iterator[Event]:
+        yield ReplyDelta(reply)
+        self.state.turns += 1
+        try:
+            self.state.save(self.settings.state_path)
+        except OSError as exc:
+            reply += f"\n(The conversation state could not be saved: {exc})"
+        memory = self.__dict__.get("memory")
+        if user is not None and memory is not None:
+            try:
+                memory.remember_turn(self.state.conversation_id, self.state.turns, user, reply, tool)
+            except Exception:  # a turn log failing must not fail the turn
+                pass
+        yield TurnDone(reply, tool, ok)
+
+
+def make_session(settings: Settings | None = None, **kwargs) -> Session:
+    """The session a front end uses: settings built once and passed down."""
+    return Session(settings or Settings(), **kwargs)
+
+
+__all__ = ["Session", "clean_message", "make_session", "templates"]

@@ -1,0 +1,1 @@
+"""Classical ML composition engine: variable-order Markov melody (+ HMM harmony, issue 3)."""

@@ -1,0 +1,150 @@
+"""What a tool is: a typed function whose signature and docstring are its schema.
+
+A tool is declared once with `@tool`; its pydantic argument model is derived from the signature
+(`get_type_hints(include_extras=True)` keeps `Annotated[int, Field(ge=1)]` constraints), the
+summary line of the docstring is its description and the Google-style `Args:` section its
+parameter help. Heavy imports belong inside the tool function, never at module level.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, get_type_hints
+
+from pydantic import BaseModel, ConfigDict, create_model
+from pydantic.fields import FieldInfo
+
+from assistant.errors import ToolError
+
+if TYPE_CHECKING:
+    from assistant.config import Settings
+    from assistant.core.memory import Memory
+    from assistant.core.state import DialogueState
+
+__all__ = ["Tool", "ToolContext", "ToolError", "ToolResult", "tool"]
+
+
+@dataclass
+class ToolResult:
+    """What a tool returns. `data` is JSON-serialisable; `files` are paths it wrote."""
+
+    ok: bool = True
+    summary: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+    preview: str = ""  # monospace text (a piano roll, a table) shown under the reply
+    error: str | None = None
+    song: dict[str, Any] | None = None  # attribute table of a song this call made
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "summary": self.summary,
+            "data": self.data,
+            "files": self.files,
+            "preview": self.preview,
+            "error": self.error,
+            "song": self.song,
+        }
+
+
+@dataclass
+class ToolContext:
+    """What a tool may use besides its arguments. Built by the runtime for each call."""
+
+    settings: Settings
+    state: DialogueState | None = None
+    memory: Memory | None = None
+    progress: Callable[[float, str], None] = lambda fraction, message="": None
+
+    def output_path(self, stem: str, suffix: str) -> Path:
+        """A fresh path under the outputs folder; `stem` is sanitised so it cannot escape."""
+        safe = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-")[:60] or "output"
+        out = self.settings.outputs_dir
+        out.mkdir(parents=True, exist_ok=True)
+        path = out / f"{safe}{suffix}"
+        n = 2
+        while path.exists():
+            path = out / f"{safe}-{n}{suffix}"
+            n += 1
+        return path
+
+
+@dataclass(frozen=True)
+class Tool:
+    """A registered tool: the function plus everything derived from its signature."""
+
+    name: str
+    fn: Callable[..., ToolResult]
+    description: str
+    args_model: type[BaseModel]
+    cli_name: str
+    cli_argument: str | None = None  # the parameter given positionally on the command line
+
+    def json_schema(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "description": self.description,
+            "parameters": self.args_model.model_json_schema(),
+        }
+
+    def validate(self, args: dict[str, Any]) -> BaseModel:
+        """Check arguments against the schema (raises pydantic.ValidationError)."""
+        return self.args_model.model_validate(args)
+
+    def __call__(self, ctx: ToolContext, **args: Any) -> ToolResult:
+        return self.fn(ctx, **self.validate(args).model_dump())
+
+
+def _parse_docstring(doc: str) -> tuple[str, dict[str, str]]:
+    """Summary and `Args:` help from a Google-style docstring."""
+    doc = inspect.cleandoc(doc or "")
+    summary = doc.split("\n\n", 1)[0].replace("\n", " ").strip()
+    params: dict[str, str] = {}
+    match = re.search(r"^Args:\n((?:[ \t]+.*\n?)+)", doc, flags=re.M)
+    if match:
+        current = None
+        for line in match.group(1).splitlines():
+            item = re.match(r"\s{2,4}(\w+)(?: \([^)]*\))?:\s*(.*)", line)
+            if item:
+                current = item.group(1)
+                params[current] = item.group(2).strip()
+            elif current and line.strip():
+                params[current] += " " + line.strip()
+    return summary, params
+
+
+def _args_model(name: str, fn: Callable[..., Any], help_: dict[str, str]) -> type[BaseModel]:
+    hints = get_type_hints(fn, include_extras=True)
+    fields: dict[str, Any] = {}
+    for pname, param in list(inspect.signature(fn).parameters.items())[1:]:  # skip ctx
+        default = ... if param.default is inspect.Parameter.empty else param.default
+        fields[pname] = (hints[pname], FieldInfo(default=default, description=help_.get(pname)))
+    model_name = "".join(part.title() for part in name.split("_")) + "Args"
+    return create_model(  # type: ignore[call-overload]
+        model_name, __config__=ConfigDict(extra="forbid"), **fields
+    )
+
+
+def tool(
+    name: str | None = None, *, cli_name: str | None = None, cli_argument: str | None = None
+) -> Callable[[Callable[..., ToolResult]], Tool]:
+    """Declare a tool. The first parameter of the function is always the `ToolContext`."""
+
+    def wrap(fn: Callable[..., ToolResult]) -> Tool:
+        tool_name = name or fn.__name__
+        summary, help_ = _parse_docstring(fn.__doc__ or "")
+        return Tool(
+            name=tool_name,
+            fn=fn,
+            description=summary,
+            args_model=_args_model(tool_name, fn, help_),
+            cli_name=cli_name or tool_name.replace("_", "-"),
+            cli_argument=cli_argument,
+        )
+
+    return wrap

@@ -1,0 +1,73 @@
+"""`find_song`: find a song made earlier by its description, and make it current."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from tools.base import ToolContext, ToolError, ToolResult, tool
+
+When = Literal["today", "this morning", "earlier", "yesterday", "last night", "last week"]
+
+
+def time_window(when: str | None, now: datetime | None = None) -> tuple[float, float] | None:
+    """(since, until) timestamps for a time phrase, in local time."""
+    if not when:
+        return None
+    now = now or datetime.now().astimezone()
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    windows = {
+        "today": (midnight, now),
+        "this morning": (midnight, midnight + timedelta(hours=12)),
+        "earlier": (midnight, now),
+        "yesterday": (midnight - timedelta(days=1), midnight),
+        "last night": (midnight - timedelta(hours=6), midnight + timedelta(hours=6)),
+        "last week": (now - timedelta(days=7), now),
+    }
+    since, until = windows[when]
+    return since.timestamp(), until.timestamp()
+
+
+@tool(cli_name="find-song", cli_argument="query")
+def find_song(
+    ctx: ToolContext,
+    query: Annotated[str, Field(min_length=1, max_length=300)],
+    when: When | None = None,
+    limit: Annotated[int, Field(ge=1, le=20)] = 5,
+) -> ToolResult:
+    """Find songs you made earlier by description and make the best match the current song.
+
+    Args:
+        query: Words describing the song, such as "hopeful chorale".
+        when: When it was made, such as yesterday or last week.
+        limit: How many matches to list.
+    """
+    if ctx.memory is None:
+        raise ToolError("The song memory is not open, so earlier songs can't be searched.")
+    window = time_window(when)
+    matches = ctx.memory.recall_songs(query, n=limit, since_ts=window[0], until_ts=window[1]) if window else []
+    note = ""
+    if window and not matches:
+        matches = ctx.memory.recall_songs(query, n=limit)
+        if matches:
+            note = f"Nothing was made {when}; these are the closest songs from any time. "
+    if not matches:
+        raise ToolError("You haven't made any songs yet. Try 'compose a hopeful chorale in D major'.")
+    best, score = matches[0]
+    rows = [
+        {"id": s.id, "title": s.title, "created": s.created, "similarity": round(sim, 3), "files": s.files}
+        for s, sim in matches
+    ]
+    table = "\n".join(
+        f"{i}. {r['title']}  ({r['created'][:16].replace('T', ' ')}, match {r['similarity']:.2f})"
+        for i, r in enumerate(rows, start=1)
+    )
+    return ToolResult(
+        summary=f"{note}The best match is '{best.title}' from {best.created[:10]}; it is now the current song.",
+        data={"matches": rows, "current": best.id},
+        files=list(best.files.values()),
+        preview=table,
+        song={**best.__dict__, "existing": True},
+    )

@@ -13,7 +13,7 @@ EXAMPLES = [
 ]
 
 
-@tool(cli_name="help-tools")
+@tool(cli_name="tools")
 def help(ctx: ToolContext) -> ToolResult:  # noqa: A001 (the tool's public name is "help")
     """List what Cadenza can do, with example requests."""
     from tools import REGISTRY

@@ -57,3 +57,4 @@ class TurnDone(Event):
     reply: str
     tool: str | None
     ok: bool
+    result: dict[str, Any] | None = None  # the tool's full result, when a tool ran

@@ -131,6 +131,15 @@ class Session:
         if route.tool is None:
             yield from self._finish(render_smalltalk(message), None, ok=True, user=message)
             return
+        yield from self._act(route, message)
+
+    def call_tool(self, name: str, args: dict) -> Iterator[Event]:
+        """Run one tool directly (the CLI's tool commands), with the same state and memory."""
+        from assistant.core.router import Route
+
+        yield from self._act(Route(intent=name, tool=name, args=args, confidence=1.0), None)
+
+    def _act(self, route: Route, message: str | None) -> Iterator[Event]:
         result: ToolResult | None = None
         for event in self._run_tool(route):
             if isinstance(event, ToolResult):
@@ -141,7 +150,7 @@ class Session:
         reply = render_tool_reply(route, result)
         if result.ok and result.song:
             reply += self._keep_song(result.song)
-        yield from self._finish(reply, route.tool, ok=result.ok, user=message)
+        yield from self._finish(reply, route.tool, ok=result.ok, user=message, result=result)
 
     def _run_tool(self, route: Route) -> Iterator[Event | ToolResult]:
         """Run the tool in a worker thread so progress events stream while it works."""
@@ -194,7 +203,14 @@ class Session:
         current = self.state.current
         return current.id if current is not None and data.get("tool") == current.tool else None
 
-    def _finish(self, reply: str, tool: str | None, ok: bool, user: str | None = None) -> Iterator[Event]:
+    def _finish(
+        self,
+        reply: str,
+        tool: str | None,
+        ok: bool,
+        user: str | None = None,
+        result: ToolResult | None = None,
+    ) -> Iterator[Event]:
         yield ReplyDelta(reply)
         self.state.turns += 1
         try:
@@ -202,12 +218,13 @@ class Session:
         except OSError as exc:
             reply += f"\n(The conversation state could not be saved: {exc})"
         memory = self.__dict__.get("memory")
-        if user is not None and memory is not None:
+        if memory is not None:
             try:
-                memory.remember_turn(self.state.conversation_id, self.state.turns, user, reply, tool)
+                said = user if user is not None else f"[{tool} command]"
+                memory.remember_turn(self.state.conversation_id, self.state.turns, said, reply, tool)
             except Exception:  # a turn log failing must not fail the turn
                 pass
-        yield TurnDone(reply, tool, ok)
+        yield TurnDone(reply, tool, ok, result.to_dict() if result else None)
 
 
 def make_session(settings: Settings | None = None, **kwargs) -> Session:

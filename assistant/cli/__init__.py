@@ -1,0 +1,1 @@
+"""Typer front end. Heavy libraries are imported inside commands, never at module level."""

@@ -1,0 +1,192 @@
+"""`cadenza`: the command-line front end.
+
+Only typer and light modules are imported here; commands import the session, models and the
+store when they run, so `cadenza --help` answers at once.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from assistant.cli.tool_commands import add_tool_commands
+
+app = typer.Typer(
+    name="cadenza",
+    help="Cadenza: a terminal assistant for music producers. Writes music, reads lyrics, "
+    "finds listeners. Fully offline.",
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+train_app = typer.Typer(help="Retrain an engine's checkpoint from the real corpora.")
+app.add_typer(train_app, name="train")
+
+
+def _session(new: bool = False, use_memory: bool = True):  # noqa: ANN202
+    from assistant.config import Settings
+    from assistant.core.session import make_session
+    from assistant.core.state import DialogueState
+
+    settings = Settings()
+    state = DialogueState() if new else None
+    return make_session(settings, state=state, use_memory=use_memory)
+
+
+def _print_events(events, json_out: bool) -> bool:  # noqa: ANN001
+    """Print a turn; returns whether it succeeded."""
+    from assistant.core.events import ToolProgress, TurnDone
+
+    ok = True
+    for event in events:
+        if json_out:
+            print(json.dumps(event.to_dict(), ensure_ascii=False, default=str), flush=True)
+        elif isinstance(event, ToolProgress) and event.message and sys.stderr.isatty():
+            print(f"  ... {event.message}", file=sys.stderr, flush=True)
+        if isinstance(event, TurnDone):
+            ok = event.ok
+            if not json_out:
+                print(event.reply, flush=True)
+    return ok
+
+
+@app.callback(invoke_without_command=True)
+def main_callback(ctx: typer.Context) -> None:
+    """Start the chat when no command is given."""
+    if ctx.invoked_subcommand is None:
+        chat(new=False)
+
+
+@app.command()
+def chat(new: bool = typer.Option(False, "--new", help="Forget the current song and start afresh.")) -> None:
+    """Chat with Cadenza (line mode; type /quit or press Ctrl-D to leave)."""
+    from assistant.cli.line_chat import run_line_chat
+
+    session = _session(new=new)
+    try:
+        run_line_chat(session, interactive=sys.stdin.isatty())
+    finally:
+        session.close()
+
+
+@app.command()
+def ask(
+    message: str = typer.Argument(..., help="What you'd say in the chat."),
+    json_out: bool = typer.Option(False, "--json", help="Print the events as JSON lines."),
+) -> None:
+    """Send one message, print the reply (continues the current conversation)."""
+    session = _session()
+    try:
+        ok = _print_events(session.send(message), json_out)
+    finally:
+        session.close()
+    raise typer.Exit(0 if ok else 1)
+
+
+@app.command()
+def route(message: str | None = typer.Argument(None, help="Message; omit to read lines from stdin.")) -> None:
+    """Print the tool call a message would make, as JSON, without running it."""
+    from assistant.config import Settings
+    from assistant.core.router import Router
+    from assistant.core.state import DialogueState
+    from models.embeddings.encoder import get_encoder
+
+    settings = Settings()
+    router = Router(get_encoder(), settings.cache_dir, settings.router_min_confidence)
+    state = DialogueState.load(settings.state_path)
+    lines = [message] if message is not None else (line.rstrip("\n") for line in sys.stdin)
+    for line in lines:
+        if not line.strip():
+            continue
+        print(json.dumps(router.route(line, state).to_dict(), ensure_ascii=False), flush=True)
+
+
+@app.command(name="run")
+def run_script_cmd(
+    files: list[Path] = typer.Argument(..., help="Scripted conversation YAML files."),
+    keep_home: bool = typer.Option(
+        False, "--keep-home", help="Run against your CADENZA_HOME instead of a fresh temporary one."
+    ),
+) -> None:
+    """Play scripted conversations and check their expectations (exit 1 if any fails)."""
+    import tempfile
+
+    from assistant.config import Settings
+    from assistant.core.script import load_script, run_script
+    from assistant.core.session import make_session
+    from assistant.core.state import DialogueState
+    from assistant.errors import ScriptError
+
+    failed = 0
+    for path in files:
+        try:
+            data = load_script(path)
+        except ScriptError as exc:
+            print(f"ERROR {exc}")
+            failed += 1
+            continue
+        with tempfile.TemporaryDirectory(prefix="cadenza-run-") as tmp:
+            overrides: dict[str, Any] = {} if keep_home else {"home": Path(tmp)}
+            if data.get("seed") is not None:
+                overrides["seed"] = int(data["seed"])
+            session = make_session(Settings(**overrides), state=DialogueState())
+            try:
+                report = run_script(data, session)
+            finally:
+                session.close()
+        print(f"{'PASS' if report.ok else 'FAIL'} {path} ({report.name}, {len(report.turns)} turns)")
+        for failure in report.failures:
+            print(f"  - {failure}")
+        failed += not report.ok
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def doctor() -> None:
+    """Check models, the store and optional system packages; say how to fix what's missing."""
+    from assistant.cli.doctor import run_doctor
+
+    raise typer.Exit(run_doctor())
+
+
+@train_app.command("composition")
+def train_composition() -> None:
+    """Retrain the Markov melody models from music21's corpus (chorale, folk, irish)."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    from models.train.composition import train
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}")) as progress:
+        task = progress.add_task("reading corpora", total=None)
+        path = train(progress=lambda style, n: progress.update(task, description=f"{style}: {n} pieces"))
+    print(f"Checkpoint written to {path}")
+
+
+def _run_tool(name: str, args: dict[str, Any], json_out: bool) -> None:
+    from assistant.core.events import TurnDone
+
+    session = _session()
+    try:
+        done = None
+        for event in session.call_tool(name, args):
+            if isinstance(event, TurnDone):
+                done = event
+    finally:
+        session.close()
+    assert done is not None
+    if json_out:
+        print(json.dumps({**(done.result or {}), "reply": done.reply}, ensure_ascii=False, default=str))
+    else:
+        print(done.reply)
+    raise typer.Exit(0 if done.ok else 1)
+
+
+add_tool_commands(app, _run_tool)
+
+
+def main() -> None:
+    app()

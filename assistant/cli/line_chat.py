@@ -1,0 +1,54 @@
+"""The plain line-mode chat: used over pipes, in dumb terminals, and until the TUI lands."""
+
+from __future__ import annotations
+
+import sys
+import threading
+
+from assistant.core.events import ToolProgress, ToolStarted, TurnDone
+from assistant.core.session import Session
+
+BANNER = (
+    "Cadenza, a studio assistant. Try: \"write a slow, hopeful chorale in D major\". "
+    "Type /help for help, /quit to leave."
+)
+
+
+def run_line_chat(session: Session, interactive: bool) -> None:
+    """Read messages one per line until EOF or /quit; print each reply."""
+    if interactive:
+        print(BANNER, flush=True)
+        threading.Thread(target=_warm, args=(session,), daemon=True).start()
+    while True:
+        try:
+            line = input("you> " if interactive else "")
+        except EOFError:
+            break
+        except KeyboardInterrupt:
+            print()
+            break
+        text = line.strip()
+        if text in ("/quit", "/exit", "/q"):
+            break
+        if text == "/help":
+            text = "help"
+        if not interactive and not text:
+            continue
+        for event in session.send(text):
+            if isinstance(event, ToolStarted) and interactive:
+                print(f"  [{event.tool}]", flush=True)
+            elif isinstance(event, ToolProgress) and interactive and event.message:
+                print(f"  ... {event.message}", flush=True)
+            elif isinstance(event, TurnDone):
+                prefix = "cadenza> " if interactive else ""
+                print(prefix + event.reply, flush=True)
+                print(flush=True)
+    if interactive:
+        print("Bye. Your songs are saved.", file=sys.stderr)
+
+
+def _warm(session: Session) -> None:
+    try:
+        session.warm()
+    except Exception:  # warming is an optimisation: the first message will report any failure
+        pass

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import pytest
+
+from assistant.core.state import DialogueState, Song
+
+
+@pytest.mark.parametrize(
+    ("text", "tool"),
+    [
+        ("write a slow, hopeful chorale in D major", "compose"),
+        ("gimme something moody around 90 bpm", "compose"),
+        ("what do these lyrics feel like?", "analyze_lyrics"),
+        ("who should I pitch this track to?", "find_audience"),
+        ("import my songs from ~/masters", "import_catalog"),
+        ("render it to a wav", "render_audio"),
+        ("find the hopeful chorale from yesterday", "find_song"),
+        ("what can you do?", "help"),
+    ],
+)
+def test_intents(router, text: str, tool: str) -> None:  # noqa: ANN001
+    assert router.route(text).tool == tool
+
+
+def test_sad_waltz_route(router) -> None:  # noqa: ANN001
+    route = router.route("write a sad waltz in A minor, 16 bars")
+    assert route.tool == "compose"
+    assert route.args == {"key": "A", "mode": "minor", "meter": "3/4", "bars": 16, "mood": "sad"}
+    assert 0.0 < route.confidence <= 1.0
+
+
+def test_off_topic_asks_instead_of_acting(router) -> None:  # noqa: ANN001
+    route = router.route("what is the capital of france")
+    assert route.tool is None
+    assert route.question
+
+
+def test_follow_up_without_a_song_asks(router) -> None:  # noqa: ANN001
+    route = router.route("make it faster", DialogueState())
+    assert route.tool is None
+    assert "no current song" in (route.question or "")
+
+
+def test_follow_up_changes_one_thing(router) -> None:  # noqa: ANN001
+    state = DialogueState()
+    state.add_song(
+        Song(id="s1", title="t", tool="compose", key="D", mode="major", tempo=80, meter="4/4", bars=16,
+             style="chorale", mood="hopeful", instrument="choir", seed=5)
+    )
+    faster = router.route("that's great, make it faster", state)
+    assert faster.tool == "compose"
+    assert faster.args == {**state.current.args(), "tempo": 96}
+    minor = router.route("same but in minor", state)
+    assert minor.args == {**state.current.args(), "mode": "minor"}
+
+
+def test_invalid_key_is_a_question(router) -> None:  # noqa: ANN001
+    route = router.route("compose something in H# major")
+    assert route.tool is None
+    assert "H#" in route.question

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pretty_midi
+
+from assistant.core.events import RouteDecided, ToolFinished, ToolStarted, TurnDone
+from assistant.core.state import Song
+from tests.helpers import turn
+
+G_MAJOR = {7, 9, 11, 0, 2, 4, 6}
+
+
+def test_events_of_a_compose_turn(make_session) -> None:  # noqa: ANN001
+    events = list(make_session().send("compose a short melody in G major"))
+    kinds = [type(e) for e in events]
+    assert kinds[0] is RouteDecided and ToolStarted in kinds and ToolFinished in kinds
+    assert kinds[-1] is TurnDone
+    done = events[-1]
+    assert done.ok and done.tool == "compose"
+    midi = done.result["files"][0]
+    assert midi in done.reply  # the reply shows where the file is
+    pm = pretty_midi.PrettyMIDI(midi)
+    pitches = [n.pitch for inst in pm.instruments for n in inst.notes]
+    assert pitches and {p % 12 for p in pitches} <= G_MAJOR
+    assert Path(midi).parent == make_session().settings.outputs_dir
+
+
+def test_make_it_faster_in_a_new_session(make_session) -> None:  # noqa: ANN001
+    first = make_session()
+    _, done = turn(first, "compose a short melody in G major")
+    first.close()  # like a second `cadenza ask`: a new process, the same CADENZA_HOME
+    _, again = turn(make_session(), "that's great, make it faster")
+    assert again.ok and again.tool == "compose"
+    before, after = done.result["data"], again.result["data"]
+    assert after["tempo"] > before["tempo"]
+    assert {k: after[k] for k in ("key", "bars", "seed")} == {k: before[k] for k in ("key", "bars", "seed")}
+    notes = [pretty_midi.PrettyMIDI(f).instruments[0].notes for f in (done.result["files"][0], again.result["files"][0])]
+    assert [n.pitch for n in notes[0]] == [n.pitch for n in notes[1]]  # same melody, only faster
+    assert notes[1][-1].end < notes[0][-1].end
+
+
+def test_garbage_gets_clear_messages_and_the_session_goes_on(make_session) -> None:  # noqa: ANN001
+    session = make_session()
+    cases = {
+        "": "empty message",
+        "   \n\t ": "empty message",
+        "la " * 40_000: "I read up to",
+        "\x00\x01\x02\xff\xfe\udcff" * 40: "binary data",
+        "write it in H# major": "'H#' is not a key",
+    }
+    for text, fragment in cases.items():
+        _, done = turn(session, text)
+        assert fragment in done.reply
+    _, done = turn(session, "compose 10000 bars in C")
+    assert not done.ok and "at most 256" in done.reply
+    _, done = turn(session, "🎹🎶 ✨ 日本語のメロディー")
+    assert done.reply  # odd Unicode gets an answer, not a crash
+    _, done = turn(session, "compose a short melody in D major")
+    assert done.ok, done.reply
+
+
+def test_planned_tool_is_a_clear_result(make_session) -> None:  # noqa: ANN001
+    _, done = turn(make_session(), "who should I pitch this track to?")
+    assert not done.ok and "not available in this version yet" in done.reply
+
+
+def test_song_found_by_description_in_a_later_session(make_session) -> None:  # noqa: ANN001
+    session = make_session()
+    for text in ("write a slow, hopeful chorale in D major", "compose a sad waltz in A minor"):
+        turn(session, text)
+    # Date the chorale yesterday, as if made then.
+    chorale = next(s for s, _ in session.memory.recall_songs("hopeful chorale", n=1))
+    yesterday = (datetime.now(UTC) - timedelta(days=1)).isoformat(timespec="seconds")
+    session.memory.remember_song(Song(**{**chorale.__dict__, "created": yesterday}))
+    session.close()
+    later = make_session()
+    _, done = turn(later, "find the hopeful chorale from yesterday")
+    assert done.ok, done.reply
+    assert later.state.current.id == chorale.id
+    assert "hopeful chorale in D major" in done.reply
+    _, done = turn(later, "make it slower")
+    assert done.result["data"]["key"] == "D major"

@@ -15,6 +15,12 @@ STYLE_INSTRUMENT = {"chorale": "choir", "folk": "flute", "irish": "fiddle"}
 STYLE_REGISTER = {"chorale": 69, "folk": 70, "irish": 74}  # soprano, voice-like, fiddle
 
 
+def _article(number: int) -> str:
+    """'an' before numbers spoken with a vowel sound: an 8-bar, an 11-bar, an 18-bar, an 80-bar."""
+    spoken = str(number)
+    return "an" if spoken.startswith("8") or spoken in ("11", "18") else "a"
+
+
 @tool(cli_name="compose")
 def compose(
     ctx: ToolContext,
@@ -100,7 +106,7 @@ def compose(
         "files": {"midi": str(midi_path)},
     }
     return ToolResult(
-        summary=f"Composed a {bars}-bar {title}, {meter} at {tempo} bpm, for {instrument} (seed {seed}).",
+        summary=f"Composed {_article(bars)} {bars}-bar {title}, {meter} at {tempo} bpm, for {instrument} (seed {seed}).",
         data={
             "key": the_key.name,
             "tempo": tempo,

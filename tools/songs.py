@@ -57,11 +57,18 @@ def find_song(
         raise ToolError("You haven't made any songs yet. Try 'compose a hopeful chorale in D major'.")
     best, score = matches[0]
     rows = [
-        {"id": s.id, "title": s.title, "created": s.created, "similarity": round(sim, 3), "files": s.files}
+        {
+            "id": s.id,
+            "title": s.title,
+            "details": ", ".join(x for x in (f"{s.tempo} bpm" if s.tempo else "", f"{s.bars} bars" if s.bars else "", s.meter or "") if x),
+            "created": s.created,
+            "similarity": round(sim, 3),
+            "files": s.files,
+        }
         for s, sim in matches
     ]
     table = "\n".join(
-        f"{i}. {r['title']}  ({r['created'][:16].replace('T', ' ')}, match {r['similarity']:.2f})"
+        f"{i}. {r['title']}, {r['details']}  ({r['created'][:16].replace('T', ' ')}, match {r['similarity']:.2f})"
         for i, r in enumerate(rows, start=1)
     )
     return ToolResult(

@@ -6,8 +6,11 @@ from models.music.piece import Piece
 from models.music.theory import midi_name
 
 
-def to_piano_roll(piece: Piece, max_width: int = 64, max_rows: int = 14) -> str:
+def to_piano_roll(piece: Piece, max_width: int = 72, max_rows: int = 14) -> str:
     """Rows are pitches (high at top), columns are eighth notes; '|' marks bar lines.
+
+    Rows are drawn for the pitches of the key and any pitch the music uses, so a melody in
+    D major shows no empty chromatic rows.
 
     Only as many bars as fit in `max_width` columns are drawn; the caption says so.
     """
@@ -23,8 +26,12 @@ def to_piano_roll(piece: Piece, max_width: int = 64, max_rows: int = 14) -> str:
     lo = min(n.pitch for n in shown)
     if hi - lo + 1 > max_rows:  # keep the densest band of the melody
         lo = hi - max_rows + 1
+    used = {n.pitch for n in shown}
+    scale = piece.key.scale_pcs(include_altered=False)
     lines = []
     for pitch in range(hi, lo - 1, -1):
+        if pitch not in used and pitch % 12 not in scale:
+            continue
         cells = []
         for bar in range(bars_shown):
             row = ["·"] * bar_cols

@@ -5,6 +5,31 @@ import pytest
 from assistant.core.state import DialogueState, Song
 
 
+LABELLED = {
+    "compose": [
+        "write a waltz", "compose a chorale", "write a hymn in F", "make a jig", "create a sad folk song",
+        "write me something for strings", "compose an 8 bar tune", "I need a melody for a film scene",
+        "compose a short melody in G major", "write a sad waltz in A minor, 16 bars",
+    ],
+    "find_song": [
+        "find the chorale", "open my waltz in A minor", "show me the folk tune from today",
+        "where's the jig", "find the sad one", "load yesterday's song", "list my songs",
+    ],
+    "modify": [
+        "make it faster", "that's great, make it faster", "same but in minor", "darker",
+        "more upbeat please", "make it sadder", "another version", "slower", "put it in G major",
+    ],
+    "smalltalk": ["hi", "thanks"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"), [(t, intent) for intent, texts in LABELLED.items() for t in texts]
+)
+def test_labelled_intents(router, text: str, intent: str) -> None:  # noqa: ANN001
+    assert router.classify(text)[0][0].name == intent
+
+
 @pytest.mark.parametrize(
     ("text", "tool"),
     [

@@ -10,6 +10,7 @@ chat: setup
 	$(VENV)/bin/cadenza chat
 
 test: setup
+	$(VENV)/bin/ruff check .
 	$(VENV)/bin/python -m pytest
 
 doctor: setup

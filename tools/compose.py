@@ -87,35 +87,22 @@ def compose(
     )
     words = [w for w in (mood, style) if w]
     title = " ".join(words) + f" in {the_key.name}"
-    midi_path = ctx.output_path(f"{'-'.join(words)}-{the_key.name.replace(' ', '-')}-s{seed}", ".mid")
+    midi_path = ctx.output_path(
+        f"{'-'.join(words)}-{the_key.name.replace(' ', '-')}-s{seed}", ".mid"
+    )
     ctx.progress(0.8, "writing MIDI")
     write_midi(piece, midi_path)
     notes = piece.all_notes()
-    song = {
-        "title": title,
-        "tool": "compose",
-        "key": the_key.tonic_name,
-        "mode": the_key.mode,
-        "tempo": tempo,
-        "meter": meter,
-        "bars": bars,
-        "style": style,
-        "mood": mood,
-        "instrument": instrument,
-        "seed": seed,
-        "files": {"midi": str(midi_path)},
-    }
+    attrs = {"tempo": tempo, "meter": meter, "bars": bars, "style": style, "mood": mood,
+             "instrument": instrument, "seed": seed}  # fmt: skip
+    song = {"title": title, "tool": "compose", "key": the_key.tonic_name, "mode": the_key.mode,
+            **attrs, "files": {"midi": str(midi_path)}}  # fmt: skip
     return ToolResult(
-        summary=f"Composed {_article(bars)} {bars}-bar {title}, {meter} at {tempo} bpm, for {instrument} (seed {seed}).",
+        summary=f"Composed {_article(bars)} {bars}-bar {title}, {meter} at {tempo} bpm, "
+        f"for {instrument} (seed {seed}).",
         data={
             "key": the_key.name,
-            "tempo": tempo,
-            "meter": meter,
-            "bars": bars,
-            "style": style,
-            "mood": mood,
-            "instrument": instrument,
-            "seed": seed,
+            **attrs,
             "notes": len(notes),
             "duration_sec": round(piece.duration_sec, 1),
             "lowest": min(n.pitch for n in notes),

@@ -47,20 +47,34 @@ def find_song(
     if ctx.memory is None:
         raise ToolError("The song memory is not open, so earlier songs can't be searched.")
     window = time_window(when)
-    matches = ctx.memory.recall_songs(query, n=limit, since_ts=window[0], until_ts=window[1]) if window else []
+    matches = (
+        ctx.memory.recall_songs(query, n=limit, since_ts=window[0], until_ts=window[1])
+        if window
+        else []
+    )
     note = ""
     if window and not matches:
         matches = ctx.memory.recall_songs(query, n=limit)
         if matches:
             note = f"Nothing was made {when}; these are the closest songs from any time. "
     if not matches:
-        raise ToolError("You haven't made any songs yet. Try 'compose a hopeful chorale in D major'.")
+        raise ToolError(
+            "You haven't made any songs yet. Try 'compose a hopeful chorale in D major'."
+        )
     best, score = matches[0]
     rows = [
         {
             "id": s.id,
             "title": s.title,
-            "details": ", ".join(x for x in (f"{s.tempo} bpm" if s.tempo else "", f"{s.bars} bars" if s.bars else "", s.meter or "") if x),
+            "details": ", ".join(
+                x
+                for x in (
+                    f"{s.tempo} bpm" if s.tempo else "",
+                    f"{s.bars} bars" if s.bars else "",
+                    s.meter or "",
+                )
+                if x
+            ),
             "created": s.created,
             "similarity": round(sim, 3),
             "files": s.files,

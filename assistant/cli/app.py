@@ -62,7 +62,9 @@ def main_callback(ctx: typer.Context) -> None:
 
 
 @app.command()
-def chat(new: bool = typer.Option(False, "--new", help="Forget the current song and start afresh.")) -> None:
+def chat(
+    new: bool = typer.Option(False, "--new", help="Forget the current song and start afresh."),
+) -> None:
     """Chat with Cadenza (line mode; type /quit or press Ctrl-D to leave)."""
     from assistant.cli.line_chat import run_line_chat
 
@@ -88,7 +90,9 @@ def ask(
 
 
 @app.command()
-def route(message: str | None = typer.Argument(None, help="Message; omit to read lines from stdin.")) -> None:
+def route(
+    message: str | None = typer.Argument(None, help="Message; omit to read lines from stdin."),
+) -> None:
     """Print the tool call a message would make, as JSON, without running it."""
     from assistant.config import Settings
     from assistant.core.router import Router
@@ -138,7 +142,9 @@ def run_script_cmd(
                 report = run_script(data, session)
             finally:
                 session.close()
-        print(f"{'PASS' if report.ok else 'FAIL'} {path} ({report.name}, {len(report.turns)} turns)")
+        print(
+            f"{'PASS' if report.ok else 'FAIL'} {path} ({report.name}, {len(report.turns)} turns)"
+        )
         for failure in report.failures:
             print(f"  - {failure}")
         failed += not report.ok
@@ -162,7 +168,9 @@ def train_composition() -> None:
 
     with Progress(SpinnerColumn(), TextColumn("{task.description}")) as progress:
         task = progress.add_task("reading corpora", total=None)
-        path = train(progress=lambda style, n: progress.update(task, description=f"{style}: {n} pieces"))
+        path = train(
+            progress=lambda style, n: progress.update(task, description=f"{style}: {n} pieces")
+        )
     print(f"Checkpoint written to {path}")
 
 
@@ -179,7 +187,11 @@ def _run_tool(name: str, args: dict[str, Any], json_out: bool) -> None:
         session.close()
     assert done is not None
     if json_out:
-        print(json.dumps({**(done.result or {}), "reply": done.reply}, ensure_ascii=False, default=str))
+        print(
+            json.dumps(
+                {**(done.result or {}), "reply": done.reply}, ensure_ascii=False, default=str
+            )
+        )
     else:
         print(done.reply)
     raise typer.Exit(0 if done.ok else 1)

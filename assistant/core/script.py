@@ -82,7 +82,9 @@ def run_script(data: dict[str, Any], session: Session) -> ScriptReport:
             elif isinstance(event, TurnDone):
                 done = event
         assert done is not None
-        report = TurnReport(str(turn["user"]), done.reply, done.tool, dict(route.args) if route else {})
+        report = TurnReport(
+            str(turn["user"]), done.reply, done.tool, dict(route.args) if route else {}
+        )
         report.failures = check_turn(turn.get("expect") or {}, route, done)
         reports.append(report)
     return ScriptReport(str(data.get("name", "conversation")), reports)

@@ -46,11 +46,15 @@ def clean_message(text: str, max_chars: int) -> str:
         1 for ch in text if ch == "\ufffd" or "\udc80" <= ch <= "\udcff" or _CONTROL.match(ch)
     )
     if text and suspicious / len(text) > 0.1:
-        raise InputError("That looks like binary data, not a message. Type a request, or give a file path.")
+        raise InputError(
+            "That looks like binary data, not a message. Type a request, or give a file path."
+        )
     text = unicodedata.normalize("NFC", _CONTROL.sub(" ", text)).encode("utf-8", "replace").decode()
     text = text.replace("\ufffd", "").strip()
     if not text:
-        raise InputError("I got an empty message. Try 'compose a short melody in G major', or 'help'.")
+        raise InputError(
+            "I got an empty message. Try 'compose a short melody in G major', or 'help'."
+        )
     if len(text) > max_chars:
         raise InputError(
             f"That message is {len(text):,} characters; I read up to {max_chars:,}. "
@@ -185,13 +189,19 @@ class Session:
         """Make a new or recalled song current and store it; returns a note if the store failed."""
         data = dict(data)
         existing = data.pop("existing", False)
-        song = Song(**data) if existing else Song(id=Song.new_id(), parent=self._parent(data), **data)
+        song = (
+            Song(**data) if existing else Song(id=Song.new_id(), parent=self._parent(data), **data)
+        )
         self.state.add_song(song)
         if existing:
             return ""
         memory = self.memory
         if memory is None:
-            return f"\n\n(Not saved to memory: {self.memory_error}) The file is safe on disk." if self.memory_error else ""
+            return (
+                f"\n\n(Not saved to memory: {self.memory_error}) The file is safe on disk."
+                if self.memory_error
+                else ""
+            )
         try:
             memory.remember_song(song)
         except Exception as exc:
@@ -221,7 +231,9 @@ class Session:
         if memory is not None:
             try:
                 said = user if user is not None else f"[{tool} command]"
-                memory.remember_turn(self.state.conversation_id, self.state.turns, said, reply, tool)
+                memory.remember_turn(
+                    self.state.conversation_id, self.state.turns, said, reply, tool
+                )
             except Exception:  # a turn log failing must not fail the turn
                 pass
         yield TurnDone(reply, tool, ok, result.to_dict() if result else None)

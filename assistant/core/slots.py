@@ -63,7 +63,10 @@ KEY_WITH_MODE = re.compile(
 BARE_KEY = re.compile(rf"\b(?:in|key of|key)\s+([A-G])\s?({_ACC})?(m)?(?![\w'])")
 BARS = re.compile(r"\b(\d{1,6}|" + "|".join(WORD_NUMBERS) + r")[\s-]*(?:bars?|measures?)\b", re.I)
 BPM = re.compile(r"\b(\d{2,4})\s*(?:bpm|beats per minute|beats a minute)\b", re.I)
-AROUND_TEMPO = re.compile(r"\b(?:at|around|about|tempo(?: of)?|~)\s*(\d{2,3})\b(?!\s*(?:bars?|measures?|seconds?|%))", re.I)
+AROUND_TEMPO = re.compile(
+    r"\b(?:at|around|about|tempo(?: of)?|~)\s*(\d{2,3})\b(?!\s*(?:bars?|measures?|seconds?|%))",
+    re.I,
+)
 METER = re.compile(r"\b(\d{1,2})\s*/\s*(\d{1,2})\b")
 SEED = re.compile(r"\bseed\s*(?:=|of|:)?\s*(\d{1,9})\b", re.I)
 SONG_NOUNS = r"(?:chorale|waltz|song|tune|piece|melody|track|jig|reel|hymn|ballad|march|one|thing)"
@@ -104,8 +107,13 @@ def _word_match(text: str, table: dict[str, Any]) -> tuple[str, Any] | None:
 def extract_key(text: str, slots: Slots) -> None:
     for match in KEY_WITH_MODE.finditer(text):
         letter, acc, mode = match.group(1), match.group(2) or "", match.group(3).lower()
-        if letter == "a" and not acc and text[max(0, match.start() - 6) : match.start()].strip().lower().endswith(
-            ("write", "make", "compose", "give me", "create")
+        if (
+            letter == "a"
+            and not acc
+            and text[max(0, match.start() - 6) : match.start()]
+            .strip()
+            .lower()
+            .endswith(("write", "make", "compose", "give me", "create"))
         ):
             continue  # "write a minor ..." is an article, not A minor
         mode = {"maj": "major", "min": "minor"}.get(mode, mode)

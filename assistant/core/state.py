@@ -53,8 +53,14 @@ class Song:
         text = " ".join(p for p in parts if p)
         if self.key:
             text += f" in {self.key} {self.mode or ''}".rstrip()
-        bits = [f"{self.meter} time" if self.meter else "", f"{self.tempo} bpm" if self.tempo else ""]
-        bits += [f"{self.bars} bars" if self.bars else "", f"for {self.instrument}" if self.instrument else ""]
+        bits = [
+            f"{self.meter} time" if self.meter else "",
+            f"{self.tempo} bpm" if self.tempo else "",
+        ]
+        bits += [
+            f"{self.bars} bars" if self.bars else "",
+            f"for {self.instrument}" if self.instrument else "",
+        ]
         extra = ", ".join(b for b in bits if b)
         return f"{self.title}: {text}" + (f", {extra}" if extra else "")
 

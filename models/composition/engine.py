@@ -107,7 +107,9 @@ def compose_melody(model: MarkovMelody, req: MelodyRequest) -> Piece:
         raise ToolError("A piece needs at least 1 bar.")
     melody = sample_melody(model, req)
     track = Track(name="Melody", program=req.program, notes=melody)
-    return Piece(key=req.key, tempo_bpm=req.tempo_bpm, meter=req.meter, bars=req.bars, tracks=[track])
+    return Piece(
+        key=req.key, tempo_bpm=req.tempo_bpm, meter=req.meter, bars=req.bars, tracks=[track]
+    )
 
 
 class Composer:
@@ -140,7 +142,9 @@ class Composer:
 
     def compose(self, req: MelodyRequest) -> Piece:
         if req.style not in self.models:
-            raise ToolError(f"No '{req.style}' style is trained; choose one of {', '.join(self.styles)}.")
+            raise ToolError(
+                f"No '{req.style}' style is trained; choose one of {', '.join(self.styles)}."
+            )
         return compose_melody(self.models[req.style][req.key.mode], req)
 
 

@@ -131,7 +131,10 @@ class MarkovMelody:
             "order": self.order,
             "n_pieces": self.n_pieces,
             "counts": [
-                [[list(ctx), {str(t): c for t, c in counter.items()}] for ctx, counter in level.items()]
+                [
+                    [list(ctx), {str(t): c for t, c in counter.items()}]
+                    for ctx, counter in level.items()
+                ]
                 for level in self.counts
             ],
         }

@@ -52,7 +52,9 @@ def read_midi(path: Path) -> Piece:
     if size == 0:
         raise ToolError(f"{path.name} is empty: it is not a MIDI file.")
     if size > MAX_MIDI_BYTES:
-        raise ToolError(f"{path.name} is {size // 1_000_000} MB; MIDI files over 20 MB are refused.")
+        raise ToolError(
+            f"{path.name} is {size // 1_000_000} MB; MIDI files over 20 MB are refused."
+        )
     try:
         pm = pretty_midi.PrettyMIDI(str(path))
     except Exception as exc:  # pretty_midi/mido raise many types for corrupt data

@@ -45,5 +45,7 @@ def to_piano_roll(piece: Piece, max_width: int = 72, max_rows: int = 14) -> str:
                         row[c] = "█" if c == first else "▬"
             cells.append("".join(row))
         lines.append(f"{midi_name(pitch):>4} |" + "|".join(cells) + "|")
-    caption = f"bars 1-{bars_shown} of {piece.bars}" if bars_shown < piece.bars else f"{piece.bars} bars"
+    caption = (
+        f"bars 1-{bars_shown} of {piece.bars}" if bars_shown < piece.bars else f"{piece.bars} bars"
+    )
     return "\n".join(lines) + f"\n     {caption}, one column = an eighth note"

@@ -15,14 +15,23 @@ CADENZA = str(Path(sys.executable).with_name("cadenza"))
 HEAVY = ("torch", "transformers", "chromadb", "librosa", "music21", "textual")
 
 
-def cadenza(*args: str, stdin: str | None = None, timeout: int = 180) -> subprocess.CompletedProcess:
+def cadenza(
+    *args: str, stdin: str | None = None, timeout: int = 180
+) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [CADENZA, *args], input=stdin, capture_output=True, text=True, timeout=timeout, env=os.environ.copy()
+        [CADENZA, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=os.environ.copy(),
     )
 
 
 def test_help_is_fast_and_light() -> None:
-    code = "import sys, assistant.cli.app as a; print(' '.join(m for m in %r if m in sys.modules))" % (HEAVY,)
+    code = (
+        f"import sys, assistant.cli.app; print(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == ""
     cadenza("--help")  # warm the file cache
@@ -37,7 +46,10 @@ def test_route_prints_the_call_as_json() -> None:
     route = json.loads(result.stdout)
     assert route["tool"] == "compose"
     assert {k: route["args"][k] for k in ("key", "mode", "meter", "bars")} == {
-        "key": "A", "mode": "minor", "meter": "3/4", "bars": 16,
+        "key": "A",
+        "mode": "minor",
+        "meter": "3/4",
+        "bars": 16,
     }
     assert 0 < route["confidence"] <= 1
 
@@ -53,19 +65,36 @@ def test_route_reads_stdin_one_json_per_line() -> None:
 def test_ask_then_make_it_faster(cadenza_home: Path) -> None:
     first = cadenza("ask", "compose a short melody in G major")
     assert first.returncode == 0, first.stderr
-    midi = next(line.split(": ", 1)[1] for line in first.stdout.splitlines() if line.startswith("MIDI: "))
+    midi = next(
+        line.split(": ", 1)[1] for line in first.stdout.splitlines() if line.startswith("MIDI: ")
+    )
     assert Path(midi).is_relative_to(cadenza_home / "outputs")
     notes = pretty_midi.PrettyMIDI(midi).instruments[0].notes
     assert {n.pitch % 12 for n in notes} <= {7, 9, 11, 0, 2, 4, 6}
     second = cadenza("ask", "--json", "that's great, make it faster")
     events = [json.loads(line) for line in second.stdout.splitlines()]
     route = next(e for e in events if e["event"] == "RouteDecided")
-    assert route["tool"] == "compose" and route["args"]["key"] == "G" and route["args"]["tempo"] > 96
+    assert (
+        route["tool"] == "compose" and route["args"]["key"] == "G" and route["args"]["tempo"] > 96
+    )
     assert events[-1]["event"] == "TurnDone" and events[-1]["ok"]
 
 
 def test_tool_command_with_json(cadenza_home: Path) -> None:
-    result = cadenza("compose", "--key", "E", "--mode", "minor", "--bars", "4", "--meter", "3/4", "--seed", "9", "--json")
+    result = cadenza(
+        "compose",
+        "--key",
+        "E",
+        "--mode",
+        "minor",
+        "--bars",
+        "4",
+        "--meter",
+        "3/4",
+        "--seed",
+        "9",
+        "--json",
+    )
     data = json.loads(result.stdout)
     assert data["ok"] and data["data"]["key"] == "E minor" and data["data"]["seed"] == 9
     bad = cadenza("compose", "--bars", "0")
@@ -82,7 +111,9 @@ def test_run_exit_code(tmp_path: Path) -> None:
     good = Path(__file__).parents[1] / "conversations" / "01_compose_and_faster.yaml"
     assert cadenza("run", str(good)).returncode == 0
     bad = tmp_path / "bad.yaml"
-    bad.write_text("name: wrong expectation\nturns:\n  - user: hello\n    expect: {tool: compose}\n")
+    bad.write_text(
+        "name: wrong expectation\nturns:\n  - user: hello\n    expect: {tool: compose}\n"
+    )
     result = cadenza("run", str(bad))
     assert result.returncode == 1 and "FAIL" in result.stdout
     broken = tmp_path / "broken.yaml"

@@ -16,15 +16,28 @@ from assistant.errors import StoreError
 
 
 def _song(title: str, mood: str, style: str, key: str, mode: str) -> Song:
-    return Song(id=Song.new_id(), title=f"{mood} {style} in {key} {mode}", tool="compose",
-                key=key, mode=mode, style=style, mood=mood, tempo=90, bars=8, meter="4/4")
+    return Song(
+        id=Song.new_id(),
+        title=f"{mood} {style} in {key} {mode}",
+        tool="compose",
+        key=key,
+        mode=mode,
+        style=style,
+        mood=mood,
+        tempo=90,
+        bars=8,
+        meter="4/4",
+    )
 
 
 def test_remember_and_recall_with_our_embedding(settings: Settings) -> None:
     memory = Memory(settings)
     try:
-        songs = [_song("a", "hopeful", "chorale", "D", "major"), _song("b", "sad", "waltz", "A", "minor"),
-                 _song("c", "energetic", "irish", "G", "major")]
+        songs = [
+            _song("a", "hopeful", "chorale", "D", "major"),
+            _song("b", "sad", "waltz", "A", "minor"),
+            _song("c", "energetic", "irish", "G", "major"),
+        ]
         for s in songs:
             memory.remember_song(s)
         best, sim = memory.recall_songs("the melancholic waltz")[0]
@@ -47,7 +60,9 @@ def test_a_second_writer_gets_a_clear_message(settings: Settings) -> None:
             "try:\n    Memory(Settings())\nexcept StoreLockedError as e:\n    print('LOCKED', e)\n"
         )
         env = {**os.environ, "CADENZA_HOME": str(settings.home)}
-        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+        out = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+        )
         assert "LOCKED" in out.stdout, out.stderr
         assert f"pid {os.getpid()}" in out.stdout and "CADENZA_CHROMA_URL" in out.stdout
     finally:
@@ -67,8 +82,18 @@ def chroma_server(tmp_path: Path):  # noqa: ANN201
     port = _free_port()
     log = open(tmp_path / "chroma.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(
-        [str(chroma), "run", "--path", str(tmp_path / "srv"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT,
+        [
+            str(chroma),
+            "run",
+            "--path",
+            str(tmp_path / "srv"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     deadline = time.time() + 60
     while time.time() < deadline:

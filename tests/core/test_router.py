@@ -4,7 +4,6 @@ import pytest
 
 from assistant.core.state import DialogueState, Song
 
-
 LABELLED = {
     "compose": [
         "write a waltz", "compose a chorale", "write a hymn in F", "make a jig", "create a sad folk song",
@@ -69,8 +68,20 @@ def test_follow_up_without_a_song_asks(router) -> None:  # noqa: ANN001
 def test_follow_up_changes_one_thing(router) -> None:  # noqa: ANN001
     state = DialogueState()
     state.add_song(
-        Song(id="s1", title="t", tool="compose", key="D", mode="major", tempo=80, meter="4/4", bars=16,
-             style="chorale", mood="hopeful", instrument="choir", seed=5)
+        Song(
+            id="s1",
+            title="t",
+            tool="compose",
+            key="D",
+            mode="major",
+            tempo=80,
+            meter="4/4",
+            bars=16,
+            style="chorale",
+            mood="hopeful",
+            instrument="choir",
+            seed=5,
+        )
     )
     faster = router.route("that's great, make it faster", state)
     assert faster.tool == "compose"

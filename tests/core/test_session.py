@@ -35,8 +35,13 @@ def test_make_it_faster_in_a_new_session(make_session) -> None:  # noqa: ANN001
     assert again.ok and again.tool == "compose"
     before, after = done.result["data"], again.result["data"]
     assert after["tempo"] > before["tempo"]
-    assert {k: after[k] for k in ("key", "bars", "seed")} == {k: before[k] for k in ("key", "bars", "seed")}
-    notes = [pretty_midi.PrettyMIDI(f).instruments[0].notes for f in (done.result["files"][0], again.result["files"][0])]
+    assert {k: after[k] for k in ("key", "bars", "seed")} == {
+        k: before[k] for k in ("key", "bars", "seed")
+    }
+    notes = [
+        pretty_midi.PrettyMIDI(f).instruments[0].notes
+        for f in (done.result["files"][0], again.result["files"][0])
+    ]
     assert [n.pitch for n in notes[0]] == [n.pitch for n in notes[1]]  # same melody, only faster
     assert notes[1][-1].end < notes[0][-1].end
 

@@ -70,4 +70,6 @@ def test_song_reference_and_time() -> None:
 
 
 def test_file_path() -> None:
-    assert extract_slots("analyze the lyrics in ~/songs/rain.txt").values["path"] == "~/songs/rain.txt"
+    assert (
+        extract_slots("analyze the lyrics in ~/songs/rain.txt").values["path"] == "~/songs/rain.txt"
+    )

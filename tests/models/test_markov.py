@@ -9,7 +9,14 @@ import pytest
 from assistant.errors import CheckpointError
 from models.checkpoints import CHECKPOINT_ROOT
 from models.composition.engine import Composer
-from models.composition.markov import VOCAB, MarkovMelody, from_token, metric_class, to_token, tokens_from_notes
+from models.composition.markov import (
+    VOCAB,
+    MarkovMelody,
+    from_token,
+    metric_class,
+    to_token,
+    tokens_from_notes,
+)
 
 
 def test_metric_classes() -> None:
@@ -33,7 +40,9 @@ def test_probabilities_are_a_distribution_and_learn() -> None:
     assert math.isclose(sum(probs.values()), 1.0, rel_tol=1e-9)
     assert max(probs, key=probs.get) == to_token(4, 1)  # C D -> E, as trained
     restored = MarkovMelody.from_json(model.to_json())
-    assert restored.prob([to_token(0, 1)], 2, range(VOCAB)) == model.prob([to_token(0, 1)], 2, range(VOCAB))
+    assert restored.prob([to_token(0, 1)], 2, range(VOCAB)) == model.prob(
+        [to_token(0, 1)], 2, range(VOCAB)
+    )
 
 
 def test_committed_checkpoint_loads() -> None:

@@ -47,7 +47,10 @@ def test_key_meter_and_bars_are_honoured(settings, key, mode, meter, bars, style
 def test_same_seed_same_piece(settings: Settings) -> None:
     a, b = (call(settings, key="D", bars=16, seed=1234) for _ in range(2))
     c = call(settings, key="D", bars=16, seed=1235)
-    notes = [[(n.pitch, n.start) for n in pretty_midi.PrettyMIDI(r.files[0]).instruments[0].notes] for r in (a, b, c)]
+    notes = [
+        [(n.pitch, n.start) for n in pretty_midi.PrettyMIDI(r.files[0]).instruments[0].notes]
+        for r in (a, b, c)
+    ]
     assert notes[0] == notes[1]
     assert notes[0] != notes[2]
 

@@ -15,6 +15,17 @@ STYLE_INSTRUMENT = {"chorale": "choir", "folk": "flute", "irish": "fiddle"}
 STYLE_REGISTER = {"chorale": 69, "folk": 70, "irish": 74}  # soprano, voice-like, fiddle
 
 
+def piece_noun(style: str, meter: str) -> str:
+    """What a producer calls the piece: a chorale, a waltz, a jig, a reel, a folk song."""
+    if style == "chorale":
+        return "chorale"
+    if style == "irish":
+        return {"6/8": "jig", "9/8": "slip jig", "12/8": "slide", "3/4": "irish waltz"}.get(
+            meter, "reel"
+        )
+    return "waltz" if meter == "3/4" else "folk song"
+
+
 def _article(number: int) -> str:
     """'an' before numbers spoken with a vowel sound: an 8-bar, an 11-bar, an 18-bar, an 80-bar."""
     spoken = str(number)
@@ -85,7 +96,7 @@ def compose(
             velocity=feel.velocity,
         )
     )
-    words = [w for w in (mood, style) if w]
+    words = [w for w in (mood, piece_noun(style, meter)) if w]
     title = " ".join(words) + f" in {the_key.name}"
     midi_path = ctx.output_path(
         f"{'-'.join(words)}-{the_key.name.replace(' ', '-')}-s{seed}", ".mid"

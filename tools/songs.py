@@ -47,15 +47,13 @@ def find_song(
     if ctx.memory is None:
         raise ToolError("The song memory is not open, so earlier songs can't be searched.")
     window = time_window(when)
-    matches = (
-        ctx.memory.recall_songs(query, n=limit, since_ts=window[0], until_ts=window[1])
-        if window
-        else []
-    )
+    matches = []
+    if window:
+        matches = ctx.memory.recall_songs(query, n=limit, since_ts=window[0], until_ts=window[1])
     note = ""
-    if window and not matches:
+    if not matches:  # no time phrase, or nothing in that window: search all songs
         matches = ctx.memory.recall_songs(query, n=limit)
-        if matches:
+        if window and matches:
             note = f"Nothing was made {when}; these are the closest songs from any time. "
     if not matches:
         raise ToolError(

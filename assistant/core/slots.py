@@ -27,7 +27,7 @@ TEMPO_WORDS = {
 STYLE_WORDS = {
     "chorale": "chorale", "hymn": "chorale", "bach": "chorale", "choral": "chorale",
     "folk": "folk", "folksong": "folk", "folk song": "folk", "ballad": "folk", "lied": "folk",
-    "irish": "irish", "celtic": "irish", "jig": "irish", "reel": "irish", "hornpipe": "irish",
+    "waltz": "folk", "irish": "irish", "celtic": "irish", "jig": "irish", "reel": "irish", "hornpipe": "irish",
     "fiddle": "irish",
 }  # fmt: skip
 METER_WORDS = {"waltz": "3/4", "minuet": "3/4", "jig": "6/8", "march": "2/4", "reel": "4/4"}

@@ -80,6 +80,18 @@ def test_ask_then_make_it_faster(cadenza_home: Path) -> None:
     assert events[-1]["event"] == "TurnDone" and events[-1]["ok"]
 
 
+def test_song_found_again_by_a_later_process() -> None:
+    made = cadenza("ask", "write a sad waltz in A minor, 16 bars")
+    assert made.returncode == 0, made.stderr
+    cadenza("compose", "--style", "irish", "--meter", "6/8", "--key", "D")  # now the current song
+    found = cadenza("ask", "find the waltz")
+    assert found.returncode == 0, found.stdout
+    assert "sad waltz in A minor" in found.stdout.split("\n")[0]
+    faster = cadenza("ask", "--json", "make it faster")
+    route = next(json.loads(x) for x in faster.stdout.splitlines() if '"RouteDecided"' in x)
+    assert route["args"]["key"] == "A" and route["args"]["meter"] == "3/4"
+
+
 def test_tool_command_with_json(cadenza_home: Path) -> None:
     result = cadenza(
         "compose",

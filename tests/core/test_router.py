@@ -49,7 +49,14 @@ def test_intents(router, text: str, tool: str) -> None:  # noqa: ANN001
 def test_sad_waltz_route(router) -> None:  # noqa: ANN001
     route = router.route("write a sad waltz in A minor, 16 bars")
     assert route.tool == "compose"
-    assert route.args == {"key": "A", "mode": "minor", "meter": "3/4", "bars": 16, "mood": "sad"}
+    assert route.args == {
+        "key": "A",
+        "mode": "minor",
+        "meter": "3/4",
+        "bars": 16,
+        "mood": "sad",
+        "style": "folk",
+    }
     assert 0.0 < route.confidence <= 1.0
 
 

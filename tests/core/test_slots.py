@@ -39,7 +39,14 @@ def test_invalid_key_is_reported_not_dropped() -> None:
 
 def test_waltz_in_a_minor() -> None:
     values = extract_slots("write a sad waltz in A minor, 16 bars").values
-    assert values == {"key": "A", "mode": "minor", "bars": 16, "meter": "3/4", "mood": "sad"}
+    assert values == {
+        "key": "A",
+        "mode": "minor",
+        "bars": 16,
+        "meter": "3/4",
+        "mood": "sad",
+        "style": "folk",
+    }
 
 
 @pytest.mark.parametrize(

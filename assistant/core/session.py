@@ -153,7 +153,8 @@ class Session:
         assert result is not None
         reply = render_tool_reply(route, result)
         if result.ok and result.song:
-            reply += self._keep_song(result.song)
+            follow_up = route.intent == "modify" and self.state.current is not None
+            reply += self._keep_song(result.song, self.state.current.id if follow_up else None)
         yield from self._finish(reply, route.tool, ok=result.ok, user=message, result=result)
 
     def _run_tool(self, route: Route) -> Iterator[Event | ToolResult]:
@@ -185,13 +186,14 @@ class Session:
         yield ToolFinished(name, result.ok, result.data, result.error, list(result.files))
         yield result
 
-    def _keep_song(self, data: dict) -> str:
-        """Make a new or recalled song current and store it; returns a note if the store failed."""
+    def _keep_song(self, data: dict, parent: str | None) -> str:
+        """Make a new or recalled song current and store it; returns a note if the store failed.
+
+        `parent` is the song a follow-up ("make it faster") was made from.
+        """
         data = dict(data)
         existing = data.pop("existing", False)
-        song = (
-            Song(**data) if existing else Song(id=Song.new_id(), parent=self._parent(data), **data)
-        )
+        song = Song(**data) if existing else Song(id=Song.new_id(), parent=parent, **data)
         self.state.add_song(song)
         if existing:
             return ""
@@ -207,11 +209,6 @@ class Session:
         except Exception as exc:
             return f"\n\n(Not saved to memory: {exc}) The file is safe on disk."
         return ""
-
-    def _parent(self, data: dict) -> str | None:
-        """A follow-up on the current song records it as the parent."""
-        current = self.state.current
-        return current.id if current is not None and data.get("tool") == current.tool else None
 
     def _finish(
         self,

@@ -46,6 +46,16 @@ def test_make_it_faster_in_a_new_session(make_session) -> None:  # noqa: ANN001
     assert notes[1][-1].end < notes[0][-1].end
 
 
+def test_only_follow_ups_record_a_parent(make_session) -> None:  # noqa: ANN001
+    session = make_session()
+    turn(session, "compose a short melody in G major")
+    first = session.state.current
+    turn(session, "make it faster")
+    assert session.state.current.parent == first.id
+    turn(session, "write a sad waltz in A minor")
+    assert session.state.current.parent is None
+
+
 def test_garbage_gets_clear_messages_and_the_session_goes_on(make_session) -> None:  # noqa: ANN001
     session = make_session()
     cases = {

@@ -27,14 +27,12 @@ train_app = typer.Typer(help="Retrain an engine's checkpoint from the real corpo
 app.add_typer(train_app, name="train")
 
 
-def _session(new: bool = False, use_memory: bool = True):  # noqa: ANN202
+def _session(new: bool = False):  # noqa: ANN202
     from assistant.config import Settings
     from assistant.core.session import make_session
     from assistant.core.state import DialogueState
 
-    settings = Settings()
-    state = DialogueState() if new else None
-    return make_session(settings, state=state, use_memory=use_memory)
+    return make_session(Settings(), state=DialogueState() if new else None)
 
 
 def _print_events(events, json_out: bool) -> bool:  # noqa: ANN001
@@ -95,12 +93,11 @@ def route(
 ) -> None:
     """Print the tool call a message would make, as JSON, without running it."""
     from assistant.config import Settings
-    from assistant.core.router import Router
+    from assistant.core.router import make_router
     from assistant.core.state import DialogueState
-    from models.embeddings.encoder import get_encoder
 
     settings = Settings()
-    router = Router(get_encoder(), settings.cache_dir, settings.router_min_confidence)
+    router = make_router(settings)
     state = DialogueState.load(settings.state_path)
     lines = [message] if message is not None else (line.rstrip("\n") for line in sys.stdin)
     for line in lines:

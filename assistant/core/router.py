@@ -21,6 +21,7 @@ import yaml
 from assistant.core.slots import Slots, extract_slots
 
 if TYPE_CHECKING:
+    from assistant.config import Settings
     from assistant.core.state import DialogueState, Song
     from models.embeddings.encoder import MiniLM
 
@@ -203,3 +204,10 @@ def apply_changes(text: str, args: dict[str, Any]) -> dict[str, Any]:
     ):
         out["seed"] = int(args.get("seed") or 0) + 1
     return out
+
+
+def make_router(settings: Settings) -> Router:
+    """The router a session or `cadenza route` uses: the shared encoder, the settings' cache."""
+    from models.embeddings.encoder import get_encoder
+
+    return Router(get_encoder(), settings.cache_dir, settings.router_min_confidence)

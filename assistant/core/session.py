@@ -89,10 +89,9 @@ class Session:
     # -- lazy parts -------------------------------------------------------------------------
     @cached_property
     def router(self) -> Router:
-        from assistant.core.router import Router
-        from models.embeddings.encoder import get_encoder
+        from assistant.core.router import make_router
 
-        return Router(get_encoder(), self.settings.cache_dir, self.settings.router_min_confidence)
+        return make_router(self.settings)
 
     @cached_property
     def memory(self) -> Memory | None:

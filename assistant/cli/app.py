@@ -172,17 +172,13 @@ def train_composition() -> None:
 
 
 def _run_tool(name: str, args: dict[str, Any], json_out: bool) -> None:
-    from assistant.core.events import TurnDone
+    from assistant.core.events import collect_turn
 
     session = _session()
     try:
-        done = None
-        for event in session.call_tool(name, args):
-            if isinstance(event, TurnDone):
-                done = event
+        _, done = collect_turn(session.call_tool(name, args))
     finally:
         session.close()
-    assert done is not None
     if json_out:
         print(
             json.dumps(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -58,3 +59,17 @@ class TurnDone(Event):
     tool: str | None
     ok: bool
     result: dict[str, Any] | None = None  # the tool's full result, when a tool ran
+
+
+def collect_turn(events: Iterable[Event]) -> tuple[RouteDecided | None, TurnDone]:
+    """Drain one turn's events; return its route decision (if any) and its final event."""
+    route: RouteDecided | None = None
+    done: TurnDone | None = None
+    for event in events:
+        if isinstance(event, RouteDecided):
+            route = event
+        elif isinstance(event, TurnDone):
+            done = event
+    if done is None:
+        raise RuntimeError("a turn ended without a TurnDone event")
+    return route, done

@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from assistant.core.events import RouteDecided, TurnDone
+from assistant.core.events import RouteDecided, TurnDone, collect_turn
 from assistant.core.session import Session
 from assistant.errors import ScriptError
 
@@ -74,14 +74,7 @@ def run_script(data: dict[str, Any], session: Session) -> ScriptReport:
     """Play every turn through the session and check its expectations."""
     reports = []
     for turn in data["turns"]:
-        route: RouteDecided | None = None
-        done: TurnDone | None = None
-        for event in session.send(str(turn["user"])):
-            if isinstance(event, RouteDecided):
-                route = event
-            elif isinstance(event, TurnDone):
-                done = event
-        assert done is not None
+        route, done = collect_turn(session.send(str(turn["user"])))
         report = TurnReport(
             str(turn["user"]), done.reply, done.tool, dict(route.args) if route else {}
         )

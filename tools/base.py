@@ -58,8 +58,13 @@ class ToolContext:
 
     settings: Settings
     state: DialogueState | None = None
-    memory: Memory | None = None
+    # Opens the store on first use, so tools that never touch memory never pay for Chroma.
+    open_memory: Callable[[], Memory | None] = lambda: None
     progress: Callable[[float, str], None] = lambda fraction, message="": None
+
+    @property
+    def memory(self) -> Memory | None:
+        return self.open_memory()
 
     def output_path(self, stem: str, suffix: str) -> Path:
         """A fresh path under the outputs folder; `stem` is sanitised so it cannot escape."""

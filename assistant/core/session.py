@@ -164,7 +164,7 @@ class Session:
         ctx = ToolContext(
             settings=self.settings,
             state=self.state,
-            memory=self.memory if name == "find_song" else None,
+            open_memory=lambda: self.memory,  # cached_property: opened once, when a tool asks
             progress=lambda fraction, message="": events.put((fraction, message)),
         )
         box: dict[str, ToolResult] = {}

@@ -42,11 +42,16 @@ class Settings(BaseSettings):
         le=1.0,
         description="Below this intent confidence the assistant asks instead of acting.",
     )
+    workspace: Path = Field(
+        default_factory=Path.cwd,
+        description="Input files (melodies, lyrics, audio) are read only from inside this folder "
+        "or from `home`; default: the folder Cadenza was started in.",
+    )
     seed: int | None = Field(
         default=None, description="Fixed seed for every tool call (tests, reproducible demos)."
     )
 
-    @field_validator("home", mode="after")
+    @field_validator("home", "workspace", mode="after")
     @classmethod
     def _expand(cls, value: Path) -> Path:
         return value.expanduser().resolve()

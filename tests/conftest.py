@@ -45,6 +45,8 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 def cadenza_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "cadenza-home"
     monkeypatch.setenv("CADENZA_HOME", str(home))
+    (tmp_path / "workspace").mkdir()
+    monkeypatch.setenv("CADENZA_WORKSPACE", str(tmp_path / "workspace"))
     monkeypatch.delenv("CADENZA_CHROMA_URL", raising=False)
     monkeypatch.delenv("CADENZA_SEED", raising=False)
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
@@ -53,7 +55,13 @@ def cadenza_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def settings(cadenza_home: Path) -> Settings:
-    return Settings(home=cadenza_home)
+    return Settings(home=cadenza_home, workspace=cadenza_home.parent / "workspace")
+
+
+@pytest.fixture
+def workspace(cadenza_home: Path) -> Path:
+    """The folder input files are read from in this test."""
+    return cadenza_home.parent / "workspace"
 
 
 @pytest.fixture(scope="session")

@@ -66,6 +66,33 @@ class ToolContext:
     def memory(self) -> Memory | None:
         return self.open_memory()
 
+    def input_path(self, text: str, kinds: tuple[str, ...] = ()) -> Path:
+        """An existing file the producer named, resolved inside the workspace or Cadenza's home.
+
+        Relative paths are taken from the workspace. Anything outside both folders (including
+        through `..` or a symlink) is refused, as is a missing file or one of the wrong kind.
+        """
+        raw = text.strip().strip("'\"")
+        if not raw or "\x00" in raw:
+            raise ToolError("Give me the path of a file.")
+        candidate = Path(raw).expanduser()
+        if not candidate.is_absolute():
+            candidate = self.settings.workspace / candidate
+        resolved = candidate.resolve()
+        roots = (self.settings.workspace, self.settings.home)
+        if not any(resolved.is_relative_to(root) for root in roots):
+            raise ToolError(
+                f"{raw[:80]} is outside the workspace ({self.settings.workspace}); copy it in "
+                "there, or start Cadenza in the folder that holds it."
+            )
+        if not resolved.is_file():
+            raise ToolError(f"There is no file at {raw[:80]}.")
+        if kinds and resolved.suffix.lower() not in kinds:
+            raise ToolError(
+                f"{resolved.name[:80]} is not a {' or '.join(k.lstrip('.') for k in kinds)} file."
+            )
+        return resolved
+
     def output_path(self, stem: str, suffix: str) -> Path:
         """A fresh path under the outputs folder; `stem` is sanitised so it cannot escape."""
         safe = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-")[:60] or "output"

@@ -22,5 +22,6 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Cadenza needs Python 3.11+"'
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps tinysoundfont==0.3.7
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)

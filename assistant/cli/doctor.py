@@ -93,6 +93,24 @@ def _soundfont() -> Check:
     )
 
 
+def _renderer() -> Check:
+    from models.music.render import available_renderer, soundfont_path
+
+    renderer = available_renderer()
+    soundfont = soundfont_path()
+    name = (
+        f"tinysoundfont {md.version('tinysoundfont')}" if renderer == "tinysoundfont" else renderer
+    )
+    detail = f"{name or 'none'}, soundfont {soundfont or 'missing'}"
+    return Check(
+        "audio renderer (render it to WAV)",
+        renderer is not None and soundfont is not None,
+        detail,
+        "pip install --no-deps tinysoundfont==0.3.7 (make setup does this), "
+        "or apt-get install --no-install-recommends fluidsynth",
+    )
+
+
 def _binary(name: str, package: str, why: str) -> Check:
     path = shutil.which(name)
     return Check(
@@ -118,6 +136,7 @@ def gather() -> list[Check]:
         _guard("composition checkpoint", _composition),
         _guard("memory store", _store),
         _guard("General MIDI soundfont", _soundfont),
+        _guard("audio renderer (render it to WAV)", _renderer, required=False),
         _binary("fluidsynth", "fluidsynth", "WAV rendering, optional"),
         _binary("abc2midi", "abcmidi", "fast ABC conversion, optional"),
         _binary("tmux", "tmux", "terminal tests, optional"),

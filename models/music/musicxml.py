@@ -1,0 +1,158 @@
+"""Piece -> MusicXML (notation for Sibelius, MuseScore, Dorico...), via music21.
+
+music21 does the engraving work we would otherwise get wrong: notes split at barlines with
+ties, rests filled, overlapping lines split into voices, tuplets for triplet rhythms. Our part is
+to hand it clean input: times quantised to a grid it can notate (sixteenths or eighth-note
+triplets, chosen beat by beat), simultaneous notes of one track merged into chords, and nothing
+past the last bar, so every part has exactly `piece.bars` measures.
+
+Measured on 2 cores: a 64-bar, 4-part chorale writes in 0.75-1.0 s (plus 0.3 s to import
+music21 the first time), so a hand-written XML writer was not worth its edge cases.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from fractions import Fraction
+from math import floor
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from models.music.piece import Note, Piece, Track
+from models.music.theory import pc_name
+
+if TYPE_CHECKING:
+    from music21 import stream
+
+# Time points snap to sixteenths or eighth-note triplets, whichever fits a beat better.
+# Fractions keep a triplet exactly 1/3 (music21 would read 0.333333 as 333333/1000000).
+GRIDS_BEATS = (Fraction(1, 4), Fraction(1, 3))
+EPS = 1e-6
+
+
+def write_musicxml(piece: Piece, path: Path) -> Path:
+    """Write a piece as MusicXML, one part per track. Atomic: a crash leaves no partial file."""
+    from music21.musicxml.m21ToXml import GeneralObjectExporter
+
+    score = to_music21(piece)
+    data = GeneralObjectExporter(score).parse()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)  # never leave a half-written file under the final name
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def to_music21(piece: Piece) -> stream.Score:
+    """A music21 Score of the piece: key, meter and tempo on every part, notes quantised."""
+    from music21 import metadata, stream
+
+    score = stream.Score()
+    score.metadata = metadata.Metadata()
+    score.metadata.movementName = f"{piece.key.name}, {piece.meter[0]}/{piece.meter[1]}"
+    for index, track in enumerate(piece.tracks or [Track("Music")]):
+        score.insert(0, _part(piece, track, first=index == 0))
+    return score
+
+
+def _part(piece: Piece, track: Track, first: bool) -> stream.Part:
+    from music21 import chord, key, meter, note, stream, tempo
+
+    part = stream.Part()
+    part.partName = track.name
+    part.insert(0, _instrument(track))
+    tonic = piece.key.tonic_name.replace("b", "-")
+    part.insert(0, key.Key(tonic, piece.key.mode))
+    part.insert(0, meter.TimeSignature(f"{piece.meter[0]}/{piece.meter[1]}"))
+    if first:  # one tempo mark for the score, above the top part
+        part.insert(0, tempo.MetronomeMark(number=round(piece.tempo_bpm, 2)))
+    end = piece.total_beats
+    groups = _chords(quantise(track.notes, end))
+    for (start, dur), pitches in sorted(groups.items()):
+        names = [_spell(p, piece) for p in sorted(pitches)]
+        element = note.Note(names[0]) if len(names) == 1 else chord.Chord(names)
+        element.quarterLength = dur
+        element.volume.velocity = max(pitches.values())
+        part.insert(start, element)
+    last = max((s + d for s, d in groups), default=0.0)
+    if last < end - EPS:  # fill to the final barline so every part has piece.bars measures
+        part.insert(last, note.Rest(quarterLength=end - last))
+    return part
+
+
+def _instrument(track: Track):  # noqa: ANN202 (music21 type, imported lazily)
+    from music21 import instrument
+
+    if track.is_drum:
+        inst = instrument.UnpitchedPercussion()
+    else:
+        try:
+            inst = instrument.instrumentFromMidiProgram(track.program)
+        except Exception:  # music21 knows most, not all, GM programs
+            inst = instrument.Instrument()
+            inst.midiProgram = track.program
+    inst.partName = track.name
+    return inst
+
+
+def _spell(pitch: int, piece: Piece) -> str:
+    """MIDI number -> music21 pitch name spelled for the key (Bb, not A#, in F major)."""
+    return pc_name(pitch, piece.key).replace("b", "-") + str(pitch // 12 - 1)
+
+
+def _chords(notes: list[Note]) -> dict[tuple[float, float], dict[int, int]]:
+    """Group notes that start and end together: (start, dur) -> {pitch: velocity}."""
+    groups: dict[tuple[float, float], dict[int, int]] = defaultdict(dict)
+    for n in notes:
+        groups[(n.start_beats, n.dur_beats)][n.pitch] = n.velocity
+    return groups
+
+
+def quantise(notes: list[Note], end_beats: float) -> list[Note]:
+    """Snap starts and ends to a notatable grid; clip at `end_beats`; no same-pitch overlaps.
+
+    Each beat uses sixteenths or eighth-note triplets, whichever moves its time points less
+    (ties go to sixteenths), so straight and swung passages both come out readable.
+    """
+    points = [t for n in notes for t in (n.start_beats, n.start_beats + n.dur_beats)]
+    grid = _grid_per_beat(points)
+
+    end = Fraction(end_beats).limit_denominator(48)
+
+    def snap(t: float) -> Fraction:
+        step = grid.get(floor(t + EPS), GRIDS_BEATS[0])
+        return round(Fraction(t) / step) * step
+
+    kept: list[tuple[int, Fraction, Fraction, int]] = []  # pitch, start, stop, velocity
+    last: dict[int, int] = {}  # pitch -> index in kept of its latest note
+    for n in sorted(notes, key=lambda n: (n.start_beats, n.pitch)):
+        start = max(snap(n.start_beats), Fraction(0))
+        if start >= end or not 0 <= n.pitch <= 127:
+            continue
+        step = grid.get(floor(start), GRIDS_BEATS[0])
+        stop = min(max(snap(n.start_beats + n.dur_beats), start + step), end)
+        prev = last.get(n.pitch)
+        if prev is not None and kept[prev][2] > start:  # the same key struck again
+            if kept[prev][1] >= start:
+                continue  # a duplicate of a note already there
+            kept[prev] = (n.pitch, kept[prev][1], start, kept[prev][3])  # cut the old one
+        last[n.pitch] = len(kept)
+        kept.append((n.pitch, start, stop, n.velocity))
+    return [Note(p, float(a), float(b - a), v) for p, a, b, v in kept]
+
+
+def _grid_per_beat(points: list[float]) -> dict[int, Fraction]:
+    """For each beat that has time points, the grid step that fits them best."""
+    by_beat: dict[int, list[float]] = defaultdict(list)
+    for t in points:
+        by_beat[floor(t + EPS)].append(t)
+    grid = {}
+    for beat, times in by_beat.items():
+        errors = [sum(abs(t - round(t / s) * float(s)) for t in times) for s in GRIDS_BEATS]
+        grid[beat] = GRIDS_BEATS[0] if errors[0] <= errors[1] + EPS else GRIDS_BEATS[1]
+    return grid

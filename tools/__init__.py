@@ -6,11 +6,14 @@ Tool modules import only light modules at import time; engines load inside the t
 from __future__ import annotations
 
 from tools.base import Tool
-from tools.compose import compose
+from tools.compose import compose, harmonize
 from tools.help import help as help_tool
+from tools.render import render_audio
 from tools.songs import find_song
 
-REGISTRY: dict[str, Tool] = {t.name: t for t in (compose, find_song, help_tool)}
+REGISTRY: dict[str, Tool] = {
+    t.name: t for t in (compose, harmonize, find_song, render_audio, help_tool)
+}
 
 # Tool names the router may produce whose engines land in later releases. Calling one gives a
 # clear "not available yet" result, never a crash.
@@ -21,5 +24,4 @@ PLANNED: dict[str, str] = {
     "similar_songs": "catalogue lookalikes",
     "import_catalog": "catalogue import",
     "analyze_audio": "audio analysis",
-    "render_audio": "audio rendering",
 }

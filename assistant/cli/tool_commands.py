@@ -32,7 +32,7 @@ def _param(name: str, annotation: Any, default: Any, help_: str | None, position
         choices = [str(c) for c in typing.get_args(kind)]
         kind = enum.Enum(f"{name.title()}Choice", {c: c for c in choices}, type=str)
         if default not in (..., None):
-            default = kind(default)
+            default = kind(str(default))
     elif kind not in (int, float, str, bool):
         kind = str
     required = default is ...
@@ -41,15 +41,32 @@ def _param(name: str, annotation: Any, default: Any, help_: str | None, position
         info = typer.Argument(... if required else default, **info_kwargs)
     else:
         flag = "--" + name.replace("_", "-")
+        if kind is bool:  # --audio / --no-audio
+            flag = f"{flag}/--no-{name.replace('_', '-')}"
         info = typer.Option(... if required else default, flag, **info_kwargs)
     hint = kind if required or default is not None else (kind | None)
     return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=info, annotation=hint)
 
 
+def _literal_values(annotation: Any) -> tuple[Any, ...]:
+    """The values of a Literal annotation, looking inside Optional and Annotated."""
+    kind = annotation
+    if typing.get_origin(kind) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(kind) if a is not type(None)]
+        kind = args[0] if len(args) == 1 else None
+    if typing.get_origin(kind) is typing.Annotated:
+        kind = typing.get_args(kind)[0]
+    return typing.get_args(kind) if typing.get_origin(kind) is Literal else ()
+
+
 def make_command(tool: Tool, run_tool) -> typing.Callable[..., None]:  # noqa: ANN001
     """A function whose signature typer reads; calling it runs the tool through a session."""
     params = []
+    originals: dict[str, dict[str, Any]] = {}  # choice text -> the Literal's value (1, "4/4")
     for name, field in tool.args_model.model_fields.items():
+        literal = _literal_values(field.annotation)
+        if literal:
+            originals[name] = {str(v): v for v in literal}
         default = ... if field.is_required() else field.default
         params.append(
             _param(name, field.annotation, default, field.description, name == tool.cli_argument)
@@ -66,7 +83,7 @@ def make_command(tool: Tool, run_tool) -> typing.Callable[..., None]:  # noqa: A
     def command(**kwargs: Any) -> None:
         json_out = kwargs.pop("json_out")
         args = {
-            k: (v.value if isinstance(v, enum.Enum) else v)
+            k: (originals[k][v.value] if isinstance(v, enum.Enum) else v)
             for k, v in kwargs.items()
             if v is not None
         }

@@ -26,10 +26,14 @@ if TYPE_CHECKING:
     from models.embeddings.encoder import MiniLM
 
 PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
-MUSIC_ARGS = ("key", "mode", "tempo", "bars", "meter", "style", "mood", "instrument", "seed")
+MUSIC_ARGS = (
+    "key", "mode", "tempo", "bars", "meter", "style", "mood", "instrument", "parts", "seed",
+)  # fmt: skip
 # Which slots each tool takes straight from the message.
 TOOL_SLOTS: dict[str, tuple[str, ...]] = {
     "compose": MUSIC_ARGS,
+    "harmonize": ("key", "mode", "tempo", "style", "instrument", "path"),
+    "render_audio": ("path",),
     "generate": (*MUSIC_ARGS, "path"),
     "analyze_lyrics": ("path",),
     "analyze_audio": ("path",),
@@ -159,7 +163,7 @@ class Router:
             return Route(intent.name, None, {}, score)
         wanted = TOOL_SLOTS.get(intent.tool, ())
         args = {k: v for k, v in slots.values.items() if k in wanted}
-        return Route(intent.name, intent.tool, args, score)
+        return Route(intent.name, intent.tool, _tool_args(intent.tool, args), score)
 
     def _modify(self, text: str, slots: Slots, state: DialogueState | None, score: float) -> Route:
         current: Song | None = state.current if state else None
@@ -174,7 +178,18 @@ class Router:
         args = current.args()
         args.update(apply_changes(text, args))
         args.update({k: v for k, v in slots.values.items() if k in MUSIC_ARGS})
-        return Route("modify", current.tool, args, score)
+        return Route("modify", current.tool, _tool_args(current.tool, args), score)
+
+
+def _tool_args(tool: str, args: dict[str, Any]) -> dict[str, Any]:
+    """Slot names as the tool's parameters ("path" is `file`), keeping only those it takes."""
+    from tools import REGISTRY
+
+    renamed = {("file" if k == "path" else k): v for k, v in args.items()}
+    if tool not in REGISTRY:  # a planned tool: its schema is not known yet
+        return args
+    accepted = REGISTRY[tool].args_model.model_fields
+    return {k: v for k, v in renamed.items() if k in accepted}
 
 
 def apply_changes(text: str, args: dict[str, Any]) -> dict[str, Any]:

@@ -143,6 +143,17 @@ def _spell(letter: str, acc: str) -> str:
     return letter.upper() + sign
 
 
+PARTS_ONE = re.compile(
+    r"\b(?:(?:just|only) (?:the |a )?(?:melody|tune|lead|line)|melody only|single line|"
+    r"no (?:harmony|chords|accompaniment)|unaccompanied|monophonic)\b",
+    re.I,
+)
+PARTS_FOUR = re.compile(
+    r"\b(?:four|4)[- ](?:part|voice)s?\b|\bsatb\b|\bwith (?:harmony|chords)\b|\bharmoni[sz]ed\b",
+    re.I,
+)
+
+
 def extract_slots(text: str) -> Slots:
     """All slots of one message."""
     slots = Slots()
@@ -169,6 +180,10 @@ def extract_slots(text: str) -> Slots:
         slots.values["instrument"] = hit[0].lower()
     if m := SEED.search(text):
         slots.values["seed"] = int(m.group(1))
+    if PARTS_ONE.search(text):
+        slots.values["parts"] = 1
+    elif PARTS_FOUR.search(text):
+        slots.values["parts"] = 4
     if m := PATH.search(text):
         slots.values["path"] = m.group(1).rstrip(".")
     if m := SONG_REF.search(text):

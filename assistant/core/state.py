@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 # Attributes of a song that a tool call can reproduce it from.
-SONG_ARGS = ("key", "mode", "tempo", "meter", "bars", "style", "mood", "instrument", "seed")
+SONG_ARGS = (
+    "key", "mode", "tempo", "meter", "bars", "style", "mood", "instrument", "parts", "seed",
+)  # fmt: skip
 
 
 @dataclass
@@ -34,7 +36,9 @@ class Song:
     style: str | None = None
     mood: str | None = None
     instrument: str | None = None
+    parts: int | None = None  # 4: soprano, alto, tenor, bass; 1: a melody alone
     seed: int | None = None
+    source: str | None = None  # the producer's file it was made from (a harmonised melody)
     files: dict[str, str] = field(default_factory=dict)  # kind ("midi", "wav") -> path
     created: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     parent: str | None = None  # the song this one is a variation of
@@ -44,8 +48,11 @@ class Song:
         return uuid.uuid4().hex[:12]
 
     def args(self) -> dict[str, Any]:
-        """The tool arguments that make this song again."""
-        return {k: getattr(self, k) for k in SONG_ARGS if getattr(self, k) is not None}
+        """The tool arguments that make this song again (the router keeps those its tool takes)."""
+        args = {k: getattr(self, k) for k in SONG_ARGS if getattr(self, k) is not None}
+        if self.source:
+            args["file"] = self.source
+        return args
 
     def describe(self) -> str:
         """Plain words about the song: what memory embeds and recall matches against."""

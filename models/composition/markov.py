@@ -14,10 +14,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 DURATIONS: tuple[float, ...] = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0)
 REST = 12
 N_DEGREES = 13  # 0..11 plus REST
 VOCAB = N_DEGREES * len(DURATIONS)
+_UNIFORM = np.full(VOCAB, 1.0 / VOCAB)
 
 Token = int
 Context = tuple[int, ...]
@@ -84,6 +87,7 @@ class MarkovMelody:
     # counts[k][(metric, t-1, ..., t-k)] -> Counter of next tokens; k = 0..order
     counts: list[dict[Context, Counter[Token]]] = field(default_factory=list)
     n_pieces: int = 0
+    _memo: dict[Context, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.counts:
@@ -99,31 +103,50 @@ class MarkovMelody:
                 ctx = (met, *reversed(tokens[i - k : i]))
                 self.counts[k][ctx][tok] += 1
         self.n_pieces += 1
+        self._memo.clear()
 
     # -- probabilities ----------------------------------------------------------------------
-    def prob(self, history: Sequence[Token], metric: int, candidates: Iterable[Token]) -> dict:
-        """P(token | metric, history) for each candidate, Witten-Bell interpolated."""
-        cands = list(candidates)
-        probs = dict.fromkeys(cands, 1.0 / VOCAB)  # uniform floor below the unigram
-        recent = list(reversed(history[-self.order :])) if self.order else []
-        for k in range(0, min(self.order, len(recent)) + 1):
-            counter = self.counts[k].get((metric, *recent[:k]))
-            if not counter:
-                break  # longer histories are unseen as well
+    def dist(self, history: Sequence[Token], metric: int) -> np.ndarray:
+        """P(token | metric, history) over the whole vocabulary, Witten-Bell interpolated.
+
+        Each context's interpolated distribution is memoised, so sampling a long piece costs a
+        dictionary lookup and at most one small vector operation per note.
+        """
+        recent = tuple(reversed(history[-self.order :])) if self.order else ()
+        return self._interp((metric, *recent))
+
+    def _interp(self, ctx: Context) -> np.ndarray:
+        got = self._memo.get(ctx)
+        if got is not None:
+            return got
+        lower = _UNIFORM if len(ctx) == 1 else self._interp(ctx[:-1])
+        counter = self.counts[len(ctx) - 1].get(ctx) if len(ctx) - 1 <= self.order else None
+        if not counter:
+            result = lower  # unseen: so is every longer context, back off all the way
+        else:
             total = sum(counter.values())
-            distinct = len(counter)
-            lam = total / (total + distinct)
-            probs = {t: lam * counter.get(t, 0) / total + (1 - lam) * probs[t] for t in cands}
-        return probs
+            lam = total / (total + len(counter))
+            dense = np.zeros(VOCAB)
+            dense[list(counter)] = list(counter.values())
+            result = lam * dense / total + (1 - lam) * lower
+        if len(self._memo) > 500_000:
+            self._memo.clear()
+        self._memo[ctx] = result
+        return result
+
+    def prob(self, history: Sequence[Token], metric: int, candidates: Iterable[Token]) -> dict:
+        """P(token | metric, history) for each candidate."""
+        p = self.dist(history, metric)
+        return {t: float(p[t]) for t in candidates}
 
     def log_prob(self, tokens: Sequence[Token], metrics: Sequence[int]) -> float:
         """Natural-log likelihood of a whole melody over the full vocabulary."""
-        total = 0.0
-        every = range(VOCAB)
-        for i, (tok, met) in enumerate(zip(tokens, metrics, strict=True)):
-            p = self.prob(tokens[:i], met, every)
-            total += math.log(p[tok] / sum(p.values()))
-        return total
+        return float(
+            sum(
+                math.log(self.dist(tokens[:i], met)[tok])
+                for i, (tok, met) in enumerate(zip(tokens, metrics, strict=True))
+            )
+        )
 
     # -- (de)serialisation ------------------------------------------------------------------
     def to_json(self) -> dict:

@@ -22,16 +22,18 @@ def to_piano_roll(piece: Piece, max_width: int = 72, max_rows: int = 14) -> str:
     bars_shown = max(1, min(piece.bars, max_width // (bar_cols + 1)))
     end_beats = bars_shown * piece.beats_per_bar
     shown = [n for n in notes if n.start_beats < end_beats - 1e-6]
-    hi = max(n.pitch for n in shown)
-    lo = min(n.pitch for n in shown)
-    if hi - lo + 1 > max_rows:  # keep the densest band of the melody
-        lo = hi - max_rows + 1
     used = {n.pitch for n in shown}
     scale = piece.key.scale_pcs(include_altered=False)
+    top, bottom = max(used), min(used)
+    rows = [p for p in range(top, bottom - 1, -1) if p in used or p % 12 in scale]
+    hidden = 0
+    if len(rows) > max_rows:  # keep the window of rows that holds the most notes
+        counts = [sum(n.pitch == p for n in shown) for p in rows]
+        start = max(range(len(rows) - max_rows + 1), key=lambda i: sum(counts[i : i + max_rows]))
+        hidden = sum(counts) - sum(counts[start : start + max_rows])
+        rows = rows[start : start + max_rows]
     lines = []
-    for pitch in range(hi, lo - 1, -1):
-        if pitch not in used and pitch % 12 not in scale:
-            continue
+    for pitch in rows:
         cells = []
         for bar in range(bars_shown):
             row = ["·"] * bar_cols
@@ -44,8 +46,60 @@ def to_piano_roll(piece: Piece, max_width: int = 72, max_rows: int = 14) -> str:
                     if 0 <= c < bar_cols:
                         row[c] = "█" if c == first else "▬"
             cells.append("".join(row))
-        lines.append(f"{midi_name(pitch):>4} |" + "|".join(cells) + "|")
+        lines.append(f"{midi_name(pitch, piece.key):>4} |" + "|".join(cells) + "|")
     caption = (
         f"bars 1-{bars_shown} of {piece.bars}" if bars_shown < piece.bars else f"{piece.bars} bars"
     )
+    if hidden:
+        caption += f", {hidden} notes above or below the rows shown"
     return "\n".join(lines) + f"\n     {caption}, one column = an eighth note"
+
+
+def to_voice_table(
+    piece: Piece, chords: list[tuple[float, str]], slot_len: float, max_width: int = 72
+) -> str:
+    """Four-part writing as text: a chord row, then each voice's note at every chord change.
+
+        bar 1              | bar 2
+        D    G    A7   D   | Bm   G    A    D
+     S  F#4  G4   A4   A4  | B4   B4   A4   A4
+     A  D4   D4   E4   F#4 | ...
+
+    `chords` pairs each slot's start (in beats) with its symbol. Only whole bars that fit in
+    `max_width` are shown.
+    """
+    if not chords or len(piece.tracks) < 4:
+        return ""
+    names = [t.name[:1] for t in piece.tracks[:4]]
+    per_bar = max(1, int(round(piece.beats_per_bar / slot_len)))
+    cell = 5
+    bar_width = per_bar * cell + 2
+    bars_shown = max(1, min(piece.bars, (max_width - 3) // bar_width))
+    rows = {"chord": []} | {n: [] for n in names}
+    for bar in range(bars_shown):
+        for name, track in zip(names, piece.tracks[:4], strict=True):
+            cells = []
+            for s in range(per_bar):
+                t = (bar * per_bar + s) * slot_len
+                note = next(
+                    (
+                        n
+                        for n in track.notes
+                        if n.start_beats <= t + 1e-6 < n.start_beats + n.dur_beats
+                    ),
+                    None,
+                )
+                cells.append((midi_name(note.pitch, piece.key) if note else "-").ljust(cell))
+            rows[name].append("".join(cells))
+        symbols = [
+            sym.ljust(cell)[:cell]
+            for start, sym in chords
+            if bar * piece.beats_per_bar - 1e-6 <= start < (bar + 1) * piece.beats_per_bar - 1e-6
+        ]
+        rows["chord"].append("".join(symbols).ljust(per_bar * cell))
+    lines = ["   " + "| ".join(rows["chord"])]
+    lines += [f" {n} " + "| ".join(rows[n]) for n in names]
+    caption = (
+        f"bars 1-{bars_shown} of {piece.bars}" if bars_shown < piece.bars else f"{piece.bars} bars"
+    )
+    return "\n".join(lines) + f"\n   {caption}: chords, then soprano, alto, tenor, bass"

@@ -83,19 +83,82 @@ def parse_key(tonic: str, mode: str | None = None) -> Key:
     return Key(parse_tonic(tonic), mode_norm)
 
 
+# Krumhansl-Kessler key profiles (probe-tone ratings), C major and C minor.
+MAJOR_PROFILE = (6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88)
+MINOR_PROFILE = (6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17)
+
+
+def key_scores(pitches: list[int], durs: list[float]) -> dict[Key, float]:
+    """Correlation of the duration-weighted pitch-class histogram with each of the 24 keys."""
+    import numpy as np
+
+    hist = np.zeros(12)
+    for p, d in zip(pitches, durs, strict=True):
+        hist[p % 12] += d
+    if not hist.any() or np.all(hist == hist[0]):
+        return {Key(0, "major"): 0.0}
+    scores = {}
+    for mode, profile in (("major", MAJOR_PROFILE), ("minor", MINOR_PROFILE)):
+        for tonic in range(12):
+            r = np.corrcoef(hist, np.roll(np.array(profile), tonic))[0, 1]
+            scores[Key(tonic, mode)] = float(r)  # type: ignore[arg-type]
+    return scores
+
+
+def estimate_key(pitches: list[int], durs: list[float]) -> tuple[Key, float]:
+    """The most likely key of some notes (Krumhansl-Schmuckler), with its correlation.
+
+    Ties between relative keys (C major and A minor share their notes) go to the key whose tonic
+    the melody ends on, then to the key whose tonic triad has more weight.
+    """
+    scores = key_scores(pitches, durs)
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    best, score = ranked[0]
+    if pitches and len(ranked) > 1:
+        final = pitches[-1] % 12
+        for other, other_score in ranked[1:4]:
+            if score - other_score < 0.05 and other.tonic_pc == final != best.tonic_pc:
+                return other, other_score
+    return best, score
+
+
 def uses_flats(key: Key) -> bool:
     """Whether a key is written with flats (F major, D minor, Bb major...)."""
     return key.tonic_pc in (FLAT_MAJOR_TONICS if key.mode == "major" else FLAT_MINOR_TONICS)
 
 
+LETTERS = "CDEFGAB"
+# Scale step (0 = the tonic's letter) of each degree in semitones above the tonic: notes of the
+# key get the letter of their degree (C# in D minor, E# in F# minor, Bb in F major).
+DEGREE_STEP = {0: 0, 1: 1, 2: 1, 3: 2, 4: 2, 5: 3, 6: 3, 7: 4, 8: 5, 9: 5, 10: 6, 11: 6}
+_ACC_TEXT = {0: "", 1: "#", 11: "b"}
+
+
 def pc_name(pc: int, key: Key | None = None) -> str:
-    """Name of a pitch class, spelled to suit the key."""
-    return (FLAT_NAMES if key is not None and uses_flats(key) else SHARP_NAMES)[pc % 12]
+    """Name of a pitch class, spelled for the key by scale degree (C# in D minor, Bb in F major)."""
+    pc %= 12
+    if key is None:
+        return SHARP_NAMES[pc]
+    plain = FLAT_NAMES if uses_flats(key) else SHARP_NAMES
+    if pc not in key.scale_pcs():  # chromatic notes: the key's plain sharp or flat names
+        return plain[pc]
+    tonic = plain[key.tonic_pc]
+    letter = LETTERS[(LETTERS.index(tonic[0]) + DEGREE_STEP[(pc - key.tonic_pc) % 12]) % 7]
+    accidental = (pc - NOTE_PC[letter]) % 12
+    if accidental not in _ACC_TEXT:  # a double sharp or flat: plainer to read as its neighbour
+        return plain[pc]
+    return letter + _ACC_TEXT[accidental]
 
 
-def midi_name(pitch: int) -> str:
-    """60 -> 'C4'."""
-    return f"{SHARP_NAMES[pitch % 12]}{pitch // 12 - 1}"
+def midi_name(pitch: int, key: Key | None = None) -> str:
+    """60 -> 'C4'; with a key, spelled for it (70 in F major -> 'Bb4')."""
+    name = pc_name(pitch, key)
+    octave = pitch // 12 - 1
+    if name == "Cb":
+        octave += 1
+    elif name == "B#":
+        octave -= 1
+    return f"{name}{octave}"
 
 
 def relative_degree(pitch: int, key: Key) -> int:

@@ -1,7 +1,11 @@
-"""Train the composition engine's Markov melody models: `cadenza train composition`.
+"""Train the composition engine: `cadenza train composition`.
 
-One model per (style, mode). A fixed 10% of each corpus, chosen by a hash of the piece's name,
-is held out for the benchmark and never trained on. The checkpoint is a gzipped JSON of counts.
+- Melody: one variable-order Markov model per (style, mode), over (degree, duration) tokens.
+- Harmony: one HMM per mode, from the four voices of Bach's chorales (beat-level chords).
+
+A fixed 10% of each corpus, chosen by crc32 of the piece's source name (the corpus file for a
+chorale, "folder/file#tune" for ABC tunes), is held out for the benchmark and never trained on.
+The checkpoint is gzipped JSON of counts and probabilities, with a manifest of sha256 sums.
 """
 
 from __future__ import annotations
@@ -14,36 +18,59 @@ from collections.abc import Callable
 from pathlib import Path
 
 from models.checkpoints import CHECKPOINT_ROOT, write_manifest
+from models.composition.harmony import HarmonyHMM, chorale_training_piece
 from models.composition.markov import MarkovMelody, tokens_from_notes
-from models.train.corpus import STYLE_SOURCES, MelodyLine
+from models.train.corpus import STYLE_SOURCES, ChoraleVoices, MelodyLine, chorale_sopranos
 
-FORMAT = "cadenza-markov-melody"
-FORMAT_VERSION = 1
+FORMAT = "cadenza-composition"
+FORMAT_VERSION = 2
 ORDER = 3
+CHECKPOINT = CHECKPOINT_ROOT / "composition-v2"
 
 
-def is_held_out(line: MelodyLine) -> bool:
+def is_held_out(source: str) -> bool:
     """The documented split: crc32 of the source name, 1 in 10 goes to the test part."""
-    return zlib.crc32(line.source.encode()) % 10 == 0
+    return zlib.crc32(source.encode()) % 10 == 0
 
 
 def line_tokens(line: MelodyLine) -> tuple[list[int], list[int]]:
     return tokens_from_notes(line.pitches, line.starts, line.durs, line.key.tonic_pc, line.meter)
 
 
+def train_harmony(chorales: list[ChoraleVoices]) -> dict[str, HarmonyHMM]:
+    """One HMM per mode from the training chorales."""
+    out = {}
+    for mode in ("major", "minor"):
+        pieces = [
+            chorale_training_piece(c.voices, c.key)
+            for c in chorales
+            if c.key.mode == mode and not is_held_out(c.source)
+        ]
+        out[mode] = HarmonyHMM.fit(mode, pieces)
+    return out
+
+
 def train(
-    out_dir: Path = CHECKPOINT_ROOT / "composition-v1",
+    out_dir: Path = CHECKPOINT,
     styles: tuple[str, ...] = ("chorale", "folk", "irish"),
     progress: Callable[[str, int], None] = lambda style, n: None,
 ) -> Path:
+    from models.train.corpus import chorale_voices
+
+    chorales: list[ChoraleVoices] = []
+    for n, chorale in enumerate(chorale_voices(), start=1):
+        progress("chorales (four voices)", n)
+        chorales.append(chorale)
+    harmony = train_harmony(chorales)
+    sources = {**STYLE_SOURCES, "chorale": lambda: chorale_sopranos(iter(chorales))}
     models: dict[str, dict[str, MarkovMelody]] = {}
     stats: dict[str, dict[str, int]] = {}
     for style in styles:
         per_mode = {"major": MarkovMelody(order=ORDER), "minor": MarkovMelody(order=ORDER)}
         held = 0
-        for n, line in enumerate(STYLE_SOURCES[style](), start=1):
+        for n, line in enumerate(sources[style](), start=1):
             progress(style, n)
-            if is_held_out(line):
+            if is_held_out(line.source):
                 held += 1
                 continue
             tokens, metrics = line_tokens(line)
@@ -60,15 +87,21 @@ def train(
     payload = {s: {m: mod.to_json() for m, mod in per.items()} for s, per in models.items()}
     with gzip.open(tmp / "markov.json.gz", "wt", compresslevel=9) as fh:
         json.dump(payload, fh, separators=(",", ":"))
+    with gzip.open(tmp / "harmony.json.gz", "wt", compresslevel=9) as fh:
+        json.dump({m: h.to_json() for m, h in harmony.items()}, fh, separators=(",", ":"))
     config = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "order": ORDER,
         "styles": list(styles),
         "pieces": stats,
-        "split": "held out: crc32(source) % 10 == 0",
+        "harmony": {
+            m: {"chorales": h.n_pieces, "states": [c.numeral(m) for c in h.states]}
+            for m, h in harmony.items()
+        },
+        "split": "held out: crc32(source) % 10 == 0 (chorales: the corpus file, e.g. bach/bwv269)",
         "corpora": {
-            "chorale": "music21 corpus: Bach chorales, soprano line",
+            "chorale": "music21 corpus: Bach chorales (350 distinct files), soprano and 4 voices",
             "folk": "music21 corpus: Essen folk songs (non-commercial licence)",
             "irish": "music21 corpus: O'Neill's 1850 and Ryan's Mammoth Collection",
         },

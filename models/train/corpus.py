@@ -14,14 +14,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
-from models.music.theory import Key
+from models.music.theory import Key, key_scores
 
 SUPPORTED_METERS = {(2, 4), (3, 4), (4, 4), (2, 2), (6, 8), (3, 8), (9, 8), (12, 8)}
-# Krumhansl-Kessler key profiles, used only when the final note does not settle the mode.
-_MAJOR_PROFILE = np.array([6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88])
-_MINOR_PROFILE = np.array([6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17])
 
 
 @dataclass(frozen=True)
@@ -51,11 +46,9 @@ def infer_key(sharps: int, pitches: list[int], durs: list[float]) -> Key:
         return Key(major, "major")
     if final == minor:
         return Key(minor, "minor")
-    hist = np.zeros(12)
-    for p, d in zip(pitches, durs, strict=True):
-        hist[p % 12] += d
-    r_major = np.corrcoef(hist, np.roll(_MAJOR_PROFILE, major))[0, 1]
-    r_minor = np.corrcoef(hist, np.roll(_MINOR_PROFILE, minor))[0, 1]
+    # The profiles decide when the final note does not settle the mode.
+    scores = key_scores(pitches, durs)
+    r_major, r_minor = scores.get(Key(major, "major"), 0.0), scores.get(Key(minor, "minor"), 0.0)
     return Key(major, "major") if r_major >= r_minor else Key(minor, "minor")
 
 
@@ -112,29 +105,66 @@ def abc_tunes(folder: str) -> Iterator[MelodyLine]:
                 yield line
 
 
-def chorale_sopranos() -> Iterator[MelodyLine]:
-    """The soprano line of each Bach chorale in music21's corpus."""
+@dataclass(frozen=True)
+class ChoraleVoices:
+    """The four voices of one Bach chorale: (MIDI pitch, onset, duration) in beats per voice."""
+
+    source: str  # the corpus file, e.g. "bach/bwv269": the held-out split is keyed on it
+    voices: tuple[tuple[tuple[int, float, float], ...], ...]  # soprano, alto, tenor, bass
+    meter: tuple[int, int]
+    key: Key
+
+
+def chorale_voices() -> Iterator[ChoraleVoices]:
+    """Each distinct four-voice Bach chorale in music21's corpus (350 files).
+
+    The key comes from the key signature and the final bass note (the soprano often ends on the
+    third or fifth; the bass ends on the tonic in all but a few Phrygian endings).
+    """
     from music21 import corpus, key, meter
 
-    for score in corpus.chorales.Iterator(returnType="stream"):
-        if score is None or not score.parts:
+    seen: set[str] = set()
+    for name in corpus.chorales.Iterator(returnType="filename"):
+        if name in seen:
             continue
-        part = score.parts[0].stripTies()
-        flat = part.flatten()
+        seen.add(name)
+        try:
+            score = corpus.parse(name)
+        except Exception:  # pragma: no cover - the shipped corpus parses
+            continue
+        if len(score.parts) < 4:
+            continue
+        flat = score.flatten()
         sigs = flat.getElementsByClass(key.KeySignature)
         tss = flat.getElementsByClass(meter.TimeSignature)
         if not sigs or not tss:
             continue
-        notes = [
-            (int(n.pitches[-1].midi), float(n.offset), float(n.quarterLength))
-            for n in flat.notes
-            if n.quarterLength > 0
-        ]
+        voices = []
+        for part in score.parts[:4]:
+            notes = [
+                (int(n.pitches[-1].midi), float(n.offset), float(n.quarterLength))
+                for n in part.stripTies().flatten().notes
+                if n.quarterLength > 0
+            ]
+            voices.append(tuple(notes))
+        if any(len(v) < 4 for v in voices):
+            continue
+        bass = voices[3]
+        the_key = infer_key(
+            sigs[0].sharps, [n[0] for n in bass], [n[2] for n in bass]
+        )
         ts = tss[0]
-        name = str(score.metadata.title if score.metadata else "chorale")
-        line = _line(f"bach/{name}", notes, (ts.numerator, ts.denominator), sigs[0].sharps)
+        yield ChoraleVoices(name, tuple(voices), (ts.numerator, ts.denominator), the_key)
+
+
+def chorale_sopranos(chorales: Iterator[ChoraleVoices] | None = None) -> Iterator[MelodyLine]:
+    """The soprano line of each Bach chorale, in the key found from the whole chorale."""
+    for chorale in chorales if chorales is not None else chorale_voices():
+        line = _line(chorale.source, list(chorale.voices[0]), chorale.meter, 0)
         if line:
-            yield line
+            yield MelodyLine(
+                line.source, line.pitches, line.starts, line.durs, line.meter, chorale.key
+            )
 
 
 STYLE_SOURCES = {

@@ -75,7 +75,7 @@ def test_ask_then_make_it_faster(cadenza_home: Path) -> None:
     events = [json.loads(line) for line in second.stdout.splitlines()]
     route = next(e for e in events if e["event"] == "RouteDecided")
     assert (
-        route["tool"] == "compose" and route["args"]["key"] == "G" and route["args"]["tempo"] > 96
+        route["tool"] == "compose" and route["args"]["key"] == "G" and route["args"]["tempo"] > 80
     )
     assert events[-1]["event"] == "TurnDone" and events[-1]["ok"]
 

@@ -52,8 +52,8 @@ def test_committed_checkpoint_loads() -> None:
 
 
 def test_corrupt_checkpoint_names_the_fix(tmp_path: Path) -> None:
-    copy = tmp_path / "composition-v1"
-    shutil.copytree(CHECKPOINT_ROOT / "composition-v1", copy)
+    copy = tmp_path / "composition-v2"
+    shutil.copytree(CHECKPOINT_ROOT / "composition-v2", copy)
     with open(copy / "markov.json.gz", "r+b") as fh:
         fh.seek(100)
         fh.write(b"\x00garbage")

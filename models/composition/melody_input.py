@@ -1,0 +1,93 @@
+"""A producer's melody from a MIDI file, made ready to harmonise.
+
+- the melody is the non-drum track with the highest average pitch, reduced to its top line;
+- onsets and lengths snap to a sixteenth-note grid; overlapping notes are cut at the next onset;
+- the key is the one the producer names, else estimated from the notes (Krumhansl-Schmuckler);
+- the line moves by whole octaves, if it must, to sit in the soprano range;
+- meters the engine does not model (5/4, 7/8...) and files with no usable notes are refused.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.errors import ToolError
+from models.composition.voicing import RANGES
+from models.music.piece import Note
+from models.music.theory import Key, estimate_key, parse_key
+
+SUPPORTED_METERS = {(2, 4), (3, 4), (4, 4), (2, 2), (6, 8), (3, 8), (9, 8), (12, 8)}
+MAX_BARS = 256
+GRID = 0.25  # beats
+
+
+@dataclass(frozen=True)
+class Tune:
+    notes: list[Note]
+    key: Key
+    meter: tuple[int, int]
+    bars: int
+    tempo_bpm: float
+    shift: int  # semitones the line was moved to fit the soprano range
+
+
+def melody_from_midi(path: Path, key: Key | None = None, mode: str | None = None) -> Tune:
+    from models.music.midi_io import read_midi
+
+    piece = read_midi(path)
+    if piece.meter not in SUPPORTED_METERS:
+        meters = ", ".join(f"{n}/{d}" for n, d in sorted(SUPPORTED_METERS, key=lambda m: m[::-1]))
+        raise ToolError(
+            f"{path.name} is in {piece.meter[0]}/{piece.meter[1]}; I can harmonise melodies in "
+            f"{meters}."
+        )
+    tracks = [t for t in piece.tracks if not t.is_drum and t.notes]
+    if not tracks:
+        raise ToolError(f"{path.name} has no notes to harmonise (drums alone don't count).")
+    track = max(tracks, key=lambda t: sum(n.pitch for n in t.notes) / len(t.notes))
+    line = top_line(track.notes)
+    if len(line) < 2:
+        raise ToolError(f"{path.name} has {len(line)} note; a melody needs at least two.")
+    bar_len = piece.meter[0] * 4.0 / piece.meter[1]
+    end = max(n.start_beats + n.dur_beats for n in line)
+    bars = max(1, math.ceil(end / bar_len - 1e-6))
+    if bars > MAX_BARS:
+        raise ToolError(f"{path.name} is {bars} bars long; I harmonise up to {MAX_BARS} bars.")
+    if key is None:
+        found, _ = estimate_key([n.pitch for n in line], [n.dur_beats for n in line])
+        key = parse_key(found.tonic_name, mode) if mode else found
+    shift = fit_octave([n.pitch for n in line])
+    notes = [Note(n.pitch + shift, n.start_beats, n.dur_beats, n.velocity) for n in line]
+    return Tune(notes, key, piece.meter, bars, piece.tempo_bpm, shift)
+
+
+def top_line(notes: list[Note]) -> list[Note]:
+    """The highest note at each onset, on a sixteenth grid, cut where the next note starts."""
+    by_onset: dict[float, Note] = {}
+    for n in notes:
+        start = round(n.start_beats / GRID) * GRID
+        end = max(start + GRID, round((n.start_beats + n.dur_beats) / GRID) * GRID)
+        q = Note(n.pitch, start, end - start, n.velocity)
+        if start not in by_onset or q.pitch > by_onset[start].pitch:
+            by_onset[start] = q
+    ordered = [by_onset[s] for s in sorted(by_onset)]
+    line = []
+    for i, n in enumerate(ordered):
+        nxt = ordered[i + 1].start_beats if i + 1 < len(ordered) else math.inf
+        line.append(Note(n.pitch, n.start_beats, min(n.dur_beats, nxt - n.start_beats), n.velocity))
+    return line
+
+
+def fit_octave(pitches: list[int]) -> int:
+    """Whole octaves to move a line by so that as much of it as possible is in soprano range."""
+    lo, hi = RANGES["soprano"]
+    mid = (lo + hi) / 2
+
+    def outside(shift: int) -> tuple[int, float]:
+        out = sum(p + shift < lo or p + shift > hi for p in pitches)
+        centre = (min(pitches) + max(pitches)) / 2 + shift
+        return out, abs(centre - mid)
+
+    return min(range(-48, 49, 12), key=outside)

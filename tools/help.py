@@ -7,6 +7,8 @@ from tools.base import ToolContext, ToolResult, tool
 EXAMPLES = [
     "write a slow, hopeful chorale in D major",
     "compose an irish jig in G, 16 bars",
+    "harmonize melody.mid as a chorale",
+    "just the melody, a folk song in E minor",
     "make it faster / same but in minor / darker / another version",
     "render it to audio",
     "find the sad waltz from yesterday",

@@ -39,7 +39,15 @@ TOOL_SLOTS: dict[str, tuple[str, ...]] = {
     "analyze_audio": ("path",),
     "import_catalog": ("path",),
 }
-CHOICES = "compose music, change the current song, render it to audio, or find a song you made"
+# Tools that cannot act without a file, and the question to ask for it.
+NEEDS_FILE = {
+    "harmonize": "Which MIDI file holds your melody? Put it in the workspace and say, for "
+    "example, 'harmonize melody.mid'.",
+}
+CHOICES = (
+    "compose music, harmonise a melody file, change the current song, render it to audio, "
+    "or find a song you made"
+)
 
 
 CUE_BONUS = 0.12  # added to an intent's score when the message opens with one of its cues
@@ -162,8 +170,10 @@ class Router:
         if intent.tool is None:
             return Route(intent.name, None, {}, score)
         wanted = TOOL_SLOTS.get(intent.tool, ())
-        args = {k: v for k, v in slots.values.items() if k in wanted}
-        return Route(intent.name, intent.tool, _tool_args(intent.tool, args), score)
+        args = _tool_args(intent.tool, {k: v for k, v in slots.values.items() if k in wanted})
+        if intent.tool in NEEDS_FILE and "file" not in args:
+            return Route(intent.name, None, {}, score, question=NEEDS_FILE[intent.tool])
+        return Route(intent.name, intent.tool, args, score)
 
     def _modify(self, text: str, slots: Slots, state: DialogueState | None, score: float) -> Route:
         current: Song | None = state.current if state else None

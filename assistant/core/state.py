@@ -97,6 +97,8 @@ class DialogueState:
 
     def add_song(self, song: Song) -> None:
         self.current = song
+        if song.id in self.song_ids:  # recalled or updated: it moves to the end, once
+            self.song_ids.remove(song.id)
         self.song_ids.append(song.id)
 
     def to_json(self) -> dict[str, Any]:

@@ -10,6 +10,14 @@ LABELLED = {
         "write me something for strings", "compose an 8 bar tune", "I need a melody for a film scene",
         "compose a short melody in G major", "write a sad waltz in A minor, 16 bars",
     ],
+    "harmonize": [
+        "harmonize melody.mid", "can you put chords under my tune in hook.mid",
+        "add a bass line and inner voices to lead.mid", "harmonise my melody",
+        "make this melody file into a four-part chorale: theme.mid",
+    ],
+    "render_audio": [
+        "render it", "bounce it to wav", "let me hear it", "export the audio", "make a wav of it",
+    ],
     "find_song": [
         "find the chorale", "open my waltz in A minor", "show me the folk tune from today",
         "where's the jig", "find the sad one", "load yesterday's song", "list my songs",
@@ -101,3 +109,17 @@ def test_invalid_key_is_a_question(router) -> None:  # noqa: ANN001
     route = router.route("compose something in H# major")
     assert route.tool is None
     assert "H#" in route.question
+
+
+def test_file_tools_take_the_path_and_ask_without_one(router) -> None:  # noqa: ANN001
+    route = router.route("harmonize hook.mid in G major as a chorale")
+    assert route.tool == "harmonize"
+    assert route.args == {"file": "hook.mid", "key": "G", "mode": "major", "style": "chorale"}
+    asked = router.route("harmonise my melody")
+    assert asked.tool is None and "Which MIDI file" in asked.question
+    assert router.route("render song.mid").args == {"file": "song.mid"}
+
+
+def test_parts_slot(router) -> None:  # noqa: ANN001
+    assert router.route("write a folk song, just the melody").args["parts"] == 1
+    assert router.route("compose a four-part chorale").args["parts"] == 4

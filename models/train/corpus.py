@@ -9,8 +9,11 @@ ABC is read with symusic, which is orders of magnitude faster than music21's ABC
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,19 +80,42 @@ def _line(source: str, notes: list[tuple[int, float, float]], meter, sharps) -> 
     return MelodyLine(source, tuple(pitches), tuple(starts), tuple(durs), meter, key)
 
 
+@contextmanager
+def _silenced() -> Iterator[None]:
+    """Mute the C++ ABC parser, which prints a warning per odd bar to stdout (file descriptors,
+    so Python's own redirection cannot catch it)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in (*saved, devnull):
+            os.close(fd)
+
+
 def abc_tunes(folder: str) -> Iterator[MelodyLine]:
     """Every tune of every multi-tune ABC file in one corpus folder."""
     import symusic
 
     for path in sorted((corpus_dir() / folder).glob("*.abc")):
         text = path.read_text(encoding="latin-1")
-        for i, tune in enumerate(re.split(r"\n(?=X:)", text)):
-            if not tune.lstrip().startswith("X:"):
-                continue
-            try:
-                score = symusic.Score.from_abc(tune)
-            except Exception:  # a few tunes in the collections are malformed
-                continue
+        # i numbers every chunk of the file (the preamble too): source names depend on it.
+        tunes = [(i, t) for i, t in enumerate(re.split(r"\n(?=X:)", text))
+                 if t.lstrip().startswith("X:")]  # fmt: skip
+        scores = []
+        with _silenced():
+            for i, tune in tunes:
+                try:
+                    scores.append((i, symusic.Score.from_abc(tune)))
+                except Exception:  # a few tunes in the collections are malformed
+                    continue
+        for i, score in scores:
             if not score.tracks or not score.time_signatures or not score.key_signatures:
                 continue
             tpq = score.ticks_per_quarter
@@ -150,9 +176,7 @@ def chorale_voices() -> Iterator[ChoraleVoices]:
         if any(len(v) < 4 for v in voices):
             continue
         bass = voices[3]
-        the_key = infer_key(
-            sigs[0].sharps, [n[0] for n in bass], [n[2] for n in bass]
-        )
+        the_key = infer_key(sigs[0].sharps, [n[0] for n in bass], [n[2] for n in bass])
         ts = tss[0]
         yield ChoraleVoices(name, tuple(voices), (ts.numerator, ts.denominator), the_key)
 

@@ -32,6 +32,16 @@ def render_audio(ctx: ToolContext, file: str | None = None) -> ToolResult:
     else:
         midi = _song_midi(song)
     renderer = available_renderer()
+    fresh = _fresh_wav(song, midi)
+    if fresh is not None:  # compose already bounced it: hand that file over, don't make a copy
+        info = wav_info(fresh)
+        return ToolResult(
+            summary=f"'{song.title}' is already rendered: {_duration(info.duration_sec)} of "
+            f"{info.sample_rate / 1000:g} kHz WAV, made with the MIDI file.",
+            data={"duration_sec": round(info.duration_sec, 2), "sample_rate": info.sample_rate,
+                  "renderer": None, "peak_dbfs": info.peak_dbfs, "source": str(midi)},
+            files=[str(fresh)],
+        )  # fmt: skip
     ctx.progress(0.1, f"rendering with {renderer or 'no renderer'}")
     wav = ctx.output_path(midi.stem, ".wav")
     render_wav(midi, wav, SAMPLE_RATE)
@@ -77,6 +87,17 @@ def _song_midi(song: Song) -> Path:
             "it again, or give me a MIDI file: 'render tune.mid'."
         )
     return Path(path)
+
+
+def _fresh_wav(song: Song | None, midi: Path) -> Path | None:
+    """The song's WAV when it exists and is not older than its MIDI file."""
+    wav = Path(song.files["wav"]) if song and song.files.get("wav") else None
+    try:
+        if wav and wav.is_file() and wav.stat().st_mtime >= midi.stat().st_mtime:
+            return wav
+    except OSError:
+        pass
+    return None
 
 
 def _same_file(a: str | None, b: Path) -> bool:

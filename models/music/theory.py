@@ -106,12 +106,19 @@ def key_scores(pitches: list[int], durs: list[float]) -> dict[Key, float]:
 
 
 def estimate_key(pitches: list[int], durs: list[float]) -> tuple[Key, float]:
-    """The most likely key of some notes (Krumhansl-Schmuckler), with its correlation.
+    """The most likely key of some notes, with its score.
 
-    Ties between relative keys (C major and A minor share their notes) go to the key whose tonic
-    the melody ends on, then to the key whose tonic triad has more weight.
+    Krumhansl-Schmuckler correlation, minus twice the share of the music (by duration) that lies
+    outside the key's notes: a tune full of G and D naturals is not in E major, however much
+    it dwells on E and B. Near-ties between keys (C major and A minor share their notes) go to
+    the key whose tonic the melody ends on.
     """
-    scores = key_scores(pitches, durs)
+    total = sum(durs) or 1.0
+    scores = {}
+    for key, r in key_scores(pitches, durs).items():
+        scale = key.scale_pcs()
+        outside = sum(d for p, d in zip(pitches, durs, strict=True) if p % 12 not in scale)
+        scores[key] = r - 2.0 * outside / total
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     best, score = ranked[0]
     if pitches and len(ranked) > 1:

@@ -39,7 +39,8 @@ def wavs(settings) -> list[Path]:  # noqa: ANN001
 @needs_renderer
 def test_render_the_current_song_in_a_session(make_session) -> None:  # noqa: ANN001
     session = make_session()
-    _, made = collect_turn(session.call_tool("compose", {"key": "G", "bars": 4, "seed": 5}))
+    args = {"key": "G", "bars": 4, "seed": 5, "audio": False}
+    _, made = collect_turn(session.call_tool("compose", args))
     assert made.ok, made.reply
     before = session.state.current
     _, done = collect_turn(session.call_tool("render_audio", {}))
@@ -59,6 +60,16 @@ def test_render_the_current_song_in_a_session(make_session) -> None:  # noqa: AN
     assert after.files == {**before.files, "wav": wav}
     stored = session.memory.get_song(before.id)
     assert stored is not None and stored.files.get("wav") == wav
+
+
+@needs_renderer
+def test_a_song_composed_with_audio_is_not_rendered_twice(make_session, settings) -> None:  # noqa: ANN001
+    session = make_session()
+    _, made = collect_turn(session.call_tool("compose", {"key": "D", "bars": 2, "seed": 1}))
+    wav = session.state.current.files["wav"]
+    _, done = collect_turn(session.call_tool("render_audio", {}))
+    assert done.ok and done.result["files"] == [wav] and "already rendered" in done.reply
+    assert wavs(settings) == [Path(wav)]
 
 
 @needs_renderer

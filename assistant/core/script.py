@@ -112,7 +112,7 @@ def check_turn(expect: dict[str, Any], route: RouteDecided | None, done: TurnDon
 
 
 def check_midi(expect: dict[str, Any], files: list[str]) -> list[str]:
-    """Read the MIDI back with pretty_midi and check key membership, bar count and meter."""
+    """Read the MIDI back with pretty_midi: key membership, bar count, meter, number of parts."""
     if not files:
         return ["no MIDI file to check"]
     import pretty_midi
@@ -133,6 +133,10 @@ def check_midi(expect: dict[str, Any], files: list[str]) -> list[str]:
     ts = pm.time_signature_changes[0] if pm.time_signature_changes else None
     if "meter" in expect and (ts is None or f"{ts.numerator}/{ts.denominator}" != expect["meter"]):
         fails.append(f"meter is not {expect['meter']}")
+    if "parts" in expect:
+        parts = sum(1 for inst in pm.instruments if inst.notes)
+        if parts != int(expect["parts"]):
+            fails.append(f"expected {expect['parts']} parts, the file has {parts}")
     if "bars" in expect and ts is not None:
         beats = pm.time_to_tick(pm.get_end_time()) / pm.resolution
         bars = beats / (ts.numerator * 4 / ts.denominator)

@@ -158,16 +158,25 @@ def doctor() -> None:
 
 @train_app.command("composition")
 def train_composition() -> None:
-    """Retrain the Markov melody models from music21's corpus (chorale, folk, irish)."""
-    from rich.progress import Progress, SpinnerColumn, TextColumn
+    """Retrain the melody models and harmony HMMs from music21's corpus (about 90 s)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     from models.train.composition import train
+    from models.train.corpus import count_pieces
 
-    with Progress(SpinnerColumn(), TextColumn("{task.description}")) as progress:
-        task = progress.add_task("reading corpora", total=None)
-        path = train(
-            progress=lambda style, n: progress.update(task, description=f"{style}: {n} pieces")
-        )
+    columns = ("{task.description:<10}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns) as progress:
+        tasks = {
+            phase: progress.add_task(phase, total=count_pieces(style))
+            for phase, style in (("chorales", "chorale"), ("folk", "folk"), ("irish", "irish"))
+        }
+
+        def report(phase: str, n: int) -> None:
+            progress.update(tasks[phase], completed=n)
+
+        path = train(progress=report)
+        for task in tasks.values():  # tunes that could not be read are not counted
+            progress.update(task, completed=progress.tasks[task].total)
     print(f"Checkpoint written to {path}")
 
 

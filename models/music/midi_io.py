@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.errors import ToolError
 from models.music.piece import Note, Piece, Track
 from models.music.theory import Key
+
+if TYPE_CHECKING:
+    import pretty_midi
 
 MAX_MIDI_BYTES = 20 * 1024 * 1024
 
@@ -41,8 +45,8 @@ def write_midi(piece: Piece, path: Path) -> Path:
     return path
 
 
-def read_midi(path: Path) -> Piece:
-    """Read a MIDI file into a Piece (tempo, meter and key from the file when present)."""
+def open_midi(path: Path) -> pretty_midi.PrettyMIDI:
+    """Parse a MIDI file, with clear errors for missing, empty, huge or corrupt files."""
     import pretty_midi
 
     path = Path(path)
@@ -59,6 +63,14 @@ def read_midi(path: Path) -> Piece:
         pm = pretty_midi.PrettyMIDI(str(path))
     except Exception as exc:  # pretty_midi/mido raise many types for corrupt data
         raise ToolError(f"{path.name} is not a readable MIDI file ({exc}).") from exc
+    return pm
+
+
+def read_midi(path: Path) -> Piece:
+    """Read a MIDI file into a Piece (tempo, meter and key from the file when present)."""
+    import pretty_midi
+
+    pm = open_midi(path)
     tempo = float(pm.get_tempo_changes()[1][0]) if len(pm.get_tempo_changes()[1]) else 120.0
     meter = (4, 4)
     if pm.time_signature_changes:

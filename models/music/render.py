@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 SOUNDFONT_NAME = "TimGM6mb.sf2"
 TAIL_SEC = 1.5  # instruments ring on after the last note-off
 PEAK_DBFS = -1.0
-MAX_MIDI_BYTES = 20 * 1024 * 1024
 MAX_RENDER_SEC = 30 * 60  # a producer's MIDI, not a day-long loop
 DRUM_CHANNEL = 9
 MELODIC_CHANNELS = [c for c in range(16) if c != DRUM_CHANNEL]
@@ -128,21 +127,9 @@ def render_wav(
 
 def load_midi(path: Path) -> pretty_midi.PrettyMIDI:
     """Parse a MIDI file for rendering, with clear errors for empty, huge or corrupt files."""
-    import pretty_midi
+    from models.music.midi_io import open_midi
 
-    if not path.is_file():
-        raise ToolError(f"No MIDI file at {path}.")
-    size = path.stat().st_size
-    if size == 0:
-        raise ToolError(f"{path.name} is empty: it is not a MIDI file.")
-    if size > MAX_MIDI_BYTES:
-        raise ToolError(
-            f"{path.name} is {size // 1_000_000} MB; MIDI files over 20 MB are refused."
-        )
-    try:
-        pm = pretty_midi.PrettyMIDI(str(path))
-    except Exception as exc:  # pretty_midi/mido raise many types for corrupt data
-        raise ToolError(f"{path.name} is not a readable MIDI file ({exc}).") from exc
+    pm = open_midi(path)
     if not any(inst.notes for inst in pm.instruments):
         raise ToolError(f"{path.name} has no notes, so there is nothing to render.")
     return pm

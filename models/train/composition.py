@@ -37,6 +37,16 @@ def line_tokens(line: MelodyLine) -> tuple[list[int], list[int]]:
     return tokens_from_notes(line.pitches, line.starts, line.durs, line.key.tonic_pc, line.meter)
 
 
+def _write_json_gz(path: Path, payload: dict) -> None:
+    """Gzipped JSON with no timestamp in the header: the same data gives the same bytes."""
+    data = json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
+    with (
+        path.open("wb") as raw,
+        gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0) as fh,
+    ):
+        fh.write(data)
+
+
 def train_harmony(chorales: list[ChoraleVoices]) -> dict[str, HarmonyHMM]:
     """One HMM per mode from the training chorales."""
     out = {}
@@ -55,11 +65,16 @@ def train(
     styles: tuple[str, ...] = ("chorale", "folk", "irish"),
     progress: Callable[[str, int], None] = lambda style, n: None,
 ) -> Path:
+    """Train every model and write the checkpoint atomically.
+
+    `progress(phase, n)` is called after each piece; phases are "chorales" (the four-voice
+    chorales, parsed once for the harmony and the chorale melodies), then "folk" and "irish".
+    """
     from models.train.corpus import chorale_voices
 
     chorales: list[ChoraleVoices] = []
     for n, chorale in enumerate(chorale_voices(), start=1):
-        progress("chorales (four voices)", n)
+        progress("chorales", n)
         chorales.append(chorale)
     harmony = train_harmony(chorales)
     sources = {**STYLE_SOURCES, "chorale": lambda: chorale_sopranos(iter(chorales))}
@@ -69,7 +84,8 @@ def train(
         per_mode = {"major": MarkovMelody(order=ORDER), "minor": MarkovMelody(order=ORDER)}
         held = 0
         for n, line in enumerate(sources[style](), start=1):
-            progress(style, n)
+            if style != "chorale":  # the chorales were counted while parsing
+                progress(style, n)
             if is_held_out(line.source):
                 held += 1
                 continue
@@ -85,10 +101,8 @@ def train(
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     payload = {s: {m: mod.to_json() for m, mod in per.items()} for s, per in models.items()}
-    with gzip.open(tmp / "markov.json.gz", "wt", compresslevel=9) as fh:
-        json.dump(payload, fh, separators=(",", ":"))
-    with gzip.open(tmp / "harmony.json.gz", "wt", compresslevel=9) as fh:
-        json.dump({m: h.to_json() for m, h in harmony.items()}, fh, separators=(",", ":"))
+    _write_json_gz(tmp / "markov.json.gz", payload)
+    _write_json_gz(tmp / "harmony.json.gz", {m: h.to_json() for m, h in harmony.items()})
     config = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,

@@ -191,6 +191,20 @@ def chorale_sopranos(chorales: Iterator[ChoraleVoices] | None = None) -> Iterato
             )
 
 
+def count_pieces(style: str) -> int:
+    """How many pieces a style's source yields at most (for progress bars): cheap, no parsing."""
+    if style == "chorale":
+        from music21 import corpus
+
+        return len(set(corpus.chorales.Iterator(returnType="filename")))
+    folders = {"folk": ("essenFolksong",), "irish": ("oneills1850", "ryansMammoth")}[style]
+    return sum(
+        len(re.findall(r"^X:", p.read_text(encoding="latin-1"), flags=re.M))
+        for f in folders
+        for p in (corpus_dir() / f).glob("*.abc")
+    )
+
+
 STYLE_SOURCES = {
     "chorale": lambda: chorale_sopranos(),
     "folk": lambda: abc_tunes("essenFolksong"),

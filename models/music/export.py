@@ -12,6 +12,8 @@ from pathlib import Path
 
 from models.music.piece import Piece
 
+AUTO_AUDIO_MAX_SEC = 600  # longer pieces are bounced only when asked ("render it"): ~100 MB
+
 
 def export_piece(
     piece: Piece,
@@ -35,6 +37,12 @@ def export_piece(
             note = (
                 "No audio renderer is installed, so there is no WAV: `pip install --no-deps "
                 "tinysoundfont` (or the Debian fluidsynth package) adds one."
+            )
+        elif audio and piece.duration_sec > AUTO_AUDIO_MAX_SEC:
+            minutes = piece.duration_sec / 60
+            note = (
+                f"It lasts {minutes:.0f} minutes, so I didn't bounce a WAV automatically (about "
+                f"{minutes * 10.6:.0f} MB); say 'render it' if you want one."
             )
         elif audio:
             progress(0.85, "rendering audio")

@@ -194,3 +194,10 @@ def test_a_failure_midway_leaves_no_partial_files(settings, monkeypatch) -> None
     assert not result.ok
     outputs = Path(settings.outputs_dir)
     assert not outputs.exists() or not list(outputs.iterdir())
+
+
+def test_very_long_pieces_are_not_bounced_automatically(settings: Settings) -> None:
+    result = call(settings, key="C", bars=200, tempo=40, seed=1)
+    assert result.ok, result.error
+    assert not any(f.endswith(".wav") for f in result.files)
+    assert "say 'render it'" in result.summary

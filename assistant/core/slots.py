@@ -157,6 +157,10 @@ PARTS_FOUR = re.compile(
 def extract_slots(text: str) -> Slots:
     """All slots of one message."""
     slots = Slots()
+    if m := PATH.search(text):
+        slots.values["path"] = m.group(1).rstrip(".")
+        # A file's name is not a request: "lead.mid" names no instrument, "ballad.txt" no style.
+        text = text[: m.start(1)] + " " + text[m.end(1) :]
     extract_key(text, slots)
     if m := BARS.search(text):
         slots.values["bars"] = _number(m.group(1))
@@ -184,8 +188,6 @@ def extract_slots(text: str) -> Slots:
         slots.values["parts"] = 1
     elif PARTS_FOUR.search(text):
         slots.values["parts"] = 4
-    if m := PATH.search(text):
-        slots.values["path"] = m.group(1).rstrip(".")
     if m := SONG_REF.search(text):
         slots.song_ref = m.group(1).lower()
         slots.when = (m.group(2) or "").lower() or None

@@ -80,3 +80,9 @@ def test_file_path() -> None:
     assert (
         extract_slots("analyze the lyrics in ~/songs/rain.txt").values["path"] == "~/songs/rain.txt"
     )
+
+
+def test_file_names_are_not_other_slots() -> None:
+    slots = extract_slots("harmonize lead.mid in G for strings")
+    assert slots.values == {"path": "lead.mid", "key": "G", "instrument": "strings"}
+    assert "style" not in extract_slots("what do the lyrics in ballad.txt feel like").values

@@ -40,11 +40,6 @@ def beat_grid(voices: Sequence[Voice], beat: float = 1.0) -> np.ndarray:
     return grid
 
 
-def pitch_in_scale_rate(pitches: Sequence[int], key: Key) -> float:
-    scale = key.scale_pcs(include_altered=key.mode == "minor")
-    return sum(p % 12 in scale for p in pitches) / max(len(pitches), 1)
-
-
 def pitch_class_entropy(pitches: Sequence[int]) -> float:
     counts = Counter(p % 12 for p in pitches)
     total = sum(counts.values())

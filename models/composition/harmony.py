@@ -47,9 +47,6 @@ class Chord:
         """Its notes as semitones above the tonic, root first."""
         return tuple((self.root + i) % 12 for i in QUALITIES[self.quality])
 
-    def pcs(self, key: Key) -> tuple[int, ...]:
-        return tuple((key.tonic_pc + d) % 12 for d in self.degrees)
-
     def numeral(self, mode: str) -> str:
         """Roman numeral: V7, ii, vii°, III..."""
         base = _NUMERALS[self.root]
@@ -251,14 +248,6 @@ class HarmonyHMM:
         for t in range(n_t - 1, 0, -1):
             path.append(int(back[t, path[-1]]))
         return [self.states[i] for i in reversed(path)]
-
-    def log_likelihood(self, chords: Sequence[Chord], slots: Sequence[Slot]) -> float:
-        """Joint log-probability of a labelled chord sequence and its melody (for evaluation)."""
-        ids = [self.index[c] for c in chords]
-        emit = self.emission_scores(slots)
-        total = self.log_start[ids[0]] + self.log_end[ids[-1]]
-        total += sum(self.log_trans[a, b] for a, b in zip(ids, ids[1:], strict=False))
-        return float(total + sum(emit[t, i] for t, i in enumerate(ids)))
 
     # -- (de)serialisation ------------------------------------------------------------------
     def to_json(self) -> dict:

@@ -79,6 +79,15 @@ PATH = re.compile(
     r"(?:(?<=\s)|^)((?:~|\.{1,2})?/[^\s'\"]+|[^\s'\"]+\.(?:midi?|wav|mp3|flac|ogg|txt|lrc|ya?ml|xml|musicxml|mxl|csv))(?=[\s,;!?)]|$|\.(?:\s|$))",
     re.I,
 )
+PARTS_ONE = re.compile(
+    r"\b(?:(?:just|only) (?:the |a )?(?:melody|tune|lead|line)|melody only|single line|"
+    r"no (?:harmony|chords|accompaniment)|unaccompanied|monophonic)\b",
+    re.I,
+)
+PARTS_FOUR = re.compile(
+    r"\b(?:four|4)[- ](?:part|voice)s?\b|\bsatb\b|\bwith (?:harmony|chords)\b|\bharmoni[sz]ed\b",
+    re.I,
+)
 TIME_WORDS = re.compile(r"\b(yesterday|today|this morning|earlier|last week|last night)\b", re.I)
 
 
@@ -141,17 +150,6 @@ def _spell(letter: str, acc: str) -> str:
     acc = acc.replace("-", "").replace(" ", "").lower()
     sign = {"#": "#", "♯": "#", "sharp": "#", "b": "b", "♭": "b", "flat": "b"}.get(acc, "")
     return letter.upper() + sign
-
-
-PARTS_ONE = re.compile(
-    r"\b(?:(?:just|only) (?:the |a )?(?:melody|tune|lead|line)|melody only|single line|"
-    r"no (?:harmony|chords|accompaniment)|unaccompanied|monophonic)\b",
-    re.I,
-)
-PARTS_FOUR = re.compile(
-    r"\b(?:four|4)[- ](?:part|voice)s?\b|\bsatb\b|\bwith (?:harmony|chords)\b|\bharmoni[sz]ed\b",
-    re.I,
-)
 
 
 def extract_slots(text: str) -> Slots:

@@ -1,6 +1,7 @@
-"""Sampling pieces from the trained Markov melody models, within the producer's constraints.
+"""Composing pieces: a Markov melody sampled within the producer's constraints, then (for four
+parts) Viterbi chords from the harmony HMM and voice-leading under it.
 
-Constraints are applied by masking candidates before sampling, never by rejection afterwards:
+Melody constraints are applied by masking candidates before sampling, never by rejection afterwards:
 only degrees of the key, only durations that fit the rest of the bar, and the last bar holds the
 tonic. So every output has exactly the requested key, meter and bar count.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -139,23 +141,18 @@ class Composition:
 
     def chord_symbols(self, limit: int = 16) -> list[str]:
         """Chord names in order, repeats merged: ['D', 'G', 'A7', 'Bm', ...]."""
-        if not self.chords:
-            return []
-        names: list[str] = []
-        for _, chord in self.chords:
-            name = chord_name(chord, self.piece.key)
-            if not names or names[-1] != name:
-                names.append(name)
-        return names[:limit]
+        return self._merged(lambda c: chord_name(c, self.piece.key), limit)
 
     def numerals(self, limit: int = 16) -> list[str]:
-        if not self.chords:
-            return []
+        """Roman numerals in order, repeats merged: ['I', 'IV', 'V7', 'I', ...]."""
+        return self._merged(lambda c: c.numeral(self.piece.key.mode), limit)
+
+    def _merged(self, label: Callable[[Chord], str], limit: int) -> list[str]:
         out: list[str] = []
-        for _, chord in self.chords:
-            numeral = chord.numeral(self.piece.key.mode)
-            if not out or out[-1] != numeral:
-                out.append(numeral)
+        for _, chord in self.chords or []:
+            text = label(chord)
+            if not out or out[-1] != text:
+                out.append(text)
         return out[:limit]
 
 

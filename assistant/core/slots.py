@@ -13,11 +13,18 @@ from typing import Any
 from assistant.errors import InputError
 from models.music.theory import parse_tonic
 
-WORD_NUMBERS = {
+UNITS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "twelve": 12, "sixteen": 16, "twenty": 20, "twenty-four": 24,
-    "thirty-two": 32, "sixty-four": 64,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
 }  # fmt: skip
+TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+        "eighty": 80, "ninety": 90}  # fmt: skip
+# "thirty two", "thirty-two", "sixty four", "sixteen": tens first, so "two" is not read alone.
+NUMBER_WORD = (
+    r"(?:(?:" + "|".join(TENS) + r")(?:[\s-](?:" + "|".join(k for k, v in UNITS.items() if v < 10)
+    + r"))?|" + "|".join(sorted(UNITS, key=len, reverse=True)) + r")"
+)
 TEMPO_WORDS = {
     "very slow": 52, "slowly": 66, "slow": 66, "laid-back": 80, "laid back": 80, "relaxed": 80,
     "moderate": 96, "medium": 96, "mid-tempo": 100, "upbeat": 124, "lively": 128, "fast": 140,
@@ -30,7 +37,13 @@ STYLE_WORDS = {
     "waltz": "folk", "irish": "irish", "celtic": "irish", "jig": "irish", "reel": "irish", "hornpipe": "irish",
     "fiddle": "irish",
 }  # fmt: skip
-METER_WORDS = {"waltz": "3/4", "minuet": "3/4", "jig": "6/8", "march": "2/4", "reel": "4/4"}
+METER_WORDS = {
+    "waltz": "3/4", "minuet": "3/4", "jig": "6/8", "march": "2/4", "reel": "4/4",
+    "three-four": "3/4", "three four": "3/4", "four-four": "4/4", "four four": "4/4",
+    "two-four": "2/4", "two four": "2/4", "six-eight": "6/8", "six eight": "6/8",
+    "nine-eight": "9/8", "twelve-eight": "12/8", "common time": "4/4", "cut time": "2/2",
+    "triple time": "3/4", "compound time": "6/8",
+}  # fmt: skip
 # Mood words -> (valence, arousal) on -1..1; the composer maps these to musical choices.
 MOODS = {
     "happy": (0.8, 0.5), "joyful": (0.9, 0.6), "hopeful": (0.6, 0.2), "uplifting": (0.7, 0.5),
@@ -60,9 +73,17 @@ KEY_WITH_MODE = re.compile(
     rf"(?<![\w'])([A-Za-z])\s?({_ACC})?\s?(major|minor|maj|min|dorian|mixolydian|lydian|phrygian)\b",
     re.I,
 )
-BARE_KEY = re.compile(rf"\b(?:in|key of|key)\s+([A-G])\s?({_ACC})?(m)?(?![\w'])")
-BARS = re.compile(r"\b(\d{1,6}|" + "|".join(WORD_NUMBERS) + r")[\s-]*(?:bars?|measures?)\b", re.I)
-BPM = re.compile(r"\b(\d{2,4})\s*(?:bpm|beats per minute|beats a minute)\b", re.I)
+BARE_KEY = re.compile(rf"\b(?i:in|key of|key)\s+([A-G])\s?({_ACC})?(m)?(?![\w'])")
+BARS = re.compile(r"\b(\d{1,6}|" + NUMBER_WORD + r")[\s-]*(?:bars?|measures?)\b", re.I)
+BPM = re.compile(
+    r"\b(\d{2,4})\s*(?:bpm|beats per minute|beats a minute)\b|\bbpm\s*(?:of|=|:|at)?\s*(\d{2,3})\b",
+    re.I,
+)
+# "slow it down to 70", "bump the tempo to 128": a number after "to" in a sentence about tempo.
+TEMPO_TO = re.compile(
+    r"\b(?:tempo|pace|speed|slow|faster|slower|bump|push|drop|take)\b[^.?!]*?\b(?:to|at)\s+(\d{2,3})\b(?!\s*(?:bars?|measures?|%))",
+    re.I,
+)
 AROUND_TEMPO = re.compile(
     r"\b(?:at|around|about|tempo(?: of)?|~)\s*(\d{2,3})\b(?!\s*(?:bars?|measures?|seconds?|%))",
     re.I,
@@ -76,7 +97,7 @@ SONG_REF = re.compile(
     re.I,
 )
 PATH = re.compile(
-    r"(?:(?<=\s)|^)((?:~|\.{1,2})?/[^\s'\"]+|[^\s'\"]+\.(?:midi?|wav|mp3|flac|ogg|txt|lrc|ya?ml|xml|musicxml|mxl|csv))(?=[\s,;!?)]|$|\.(?:\s|$))",
+    r"(?:(?<=\s)|^)((?:~|\.{1,2})?/[^\s'\"]+|[^\s'\"]+\.(?:midi?|wav|aiff?|mp3|m4a|flac|ogg|opus|txt|lrc|ya?ml|xml|musicxml|mxl|csv))(?=[\s,;!?)]|$|\.(?:\s|$))",
     re.I,
 )
 PARTS_ONE = re.compile(
@@ -99,16 +120,23 @@ class Slots:
     problems: list[str] = field(default_factory=list)
     song_ref: str | None = None  # "hopeful chorale", when a message points at an earlier song
     when: str | None = None  # "yesterday"...
+    tempo_word: bool = False  # the tempo came from a word ("slow"), not a number
 
 
 def _number(word: str) -> int:
-    return int(word) if word.isdigit() else WORD_NUMBERS[word.lower()]
+    if word.isdigit():
+        return int(word)
+    parts = re.split(r"[\s-]+", word.lower())
+    return sum(TENS.get(p, 0) + UNITS.get(p, 0) for p in parts)
 
 
-def _word_match(text: str, table: dict[str, Any]) -> tuple[str, Any] | None:
-    """The longest table word present in the text as a whole word."""
+def _word_match(
+    text: str, table: dict[str, Any], plural: bool = False
+) -> tuple[str, Any] | None:
+    """The longest table word present in the text as a whole word ("violins" too if `plural`)."""
+    ending = "(?:e?s)?" if plural else ""
     for word in sorted(table, key=len, reverse=True):
-        if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text, re.I):
+        if re.search(rf"(?<![\w-]){re.escape(word)}{ending}(?![\w-])", text, re.I):
             return word, table[word]
     return None
 
@@ -166,10 +194,11 @@ def extract_slots(text: str) -> Slots:
         slots.values["bars"] = 8
     elif re.search(r"\b(long|longer piece|extended)\b", text, re.I):
         slots.values["bars"] = 32
-    if m := BPM.search(text) or AROUND_TEMPO.search(text):
-        slots.values["tempo"] = int(m.group(1))
+    if m := BPM.search(text) or AROUND_TEMPO.search(text) or TEMPO_TO.search(text):
+        slots.values["tempo"] = int(next(g for g in m.groups() if g))
     elif hit := _word_match(text, TEMPO_WORDS):
         slots.values["tempo"] = hit[1]
+        slots.tempo_word = True
     if m := METER.search(text):
         slots.values["meter"] = f"{int(m.group(1))}/{int(m.group(2))}"
     elif hit := _word_match(text, METER_WORDS):
@@ -178,7 +207,7 @@ def extract_slots(text: str) -> Slots:
         slots.values["style"] = hit[1]
     if hit := _word_match(text, MOODS):
         slots.values["mood"] = hit[0].lower()
-    if hit := _word_match(text, INSTRUMENTS):
+    if hit := _word_match(text, INSTRUMENTS, plural=True):
         slots.values["instrument"] = hit[0].lower()
     if m := SEED.search(text):
         slots.values["seed"] = int(m.group(1))

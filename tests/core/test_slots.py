@@ -86,3 +86,29 @@ def test_file_names_are_not_other_slots() -> None:
     slots = extract_slots("harmonize lead.mid in G for strings")
     assert slots.values == {"path": "lead.mid", "key": "G", "instrument": "strings"}
     assert "style" not in extract_slots("what do the lyrics in ballad.txt feel like").values
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("make a thirty two bar chorale", {"bars": 32}),
+        ("a sixteen-bar hymn", {"bars": 16}),
+        ("twenty four bars please", {"bars": 24}),
+        ("write something IN D", {"key": "D"}),
+        ("write a tune with bpm 110 in Dm", {"tempo": 110, "key": "D", "mode": "minor"}),
+        ("bump the tempo to 128", {"tempo": 128}),
+        ("slow it down to 70", {"tempo": 70}),
+        ("an eight-bar tune in three-four time", {"bars": 8, "meter": "3/4"}),
+        ("a march in common time", {"meter": "4/4"}),
+        ("a lonely theme for two violins", {"instrument": "violin"}),
+        ("what bpm and key is stem.aiff", {"path": "stem.aiff"}),
+    ],
+)
+def test_more_slot_spellings(text: str, expected: dict) -> None:
+    values = extract_slots(text).values
+    assert {k: values.get(k) for k in expected} == expected
+
+
+def test_a_number_to_go_to_is_not_bars() -> None:
+    values = extract_slots("take it to 32 bars").values
+    assert values.get("bars") == 32 and "tempo" not in values

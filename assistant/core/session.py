@@ -131,6 +131,9 @@ class Session:
         if route.question:
             yield from self._finish(route.question, None, ok=True, user=message)
             return
+        if route.intent == "undo":
+            yield from self._finish(self._undo(), None, ok=True, user=message)
+            return
         if route.tool is None:
             yield from self._finish(render_smalltalk(message), None, ok=True, user=message)
             return
@@ -184,6 +187,26 @@ class Session:
         result = box["result"]
         yield ToolFinished(name, result.ok, result.data, result.error, list(result.files))
         yield result
+
+    def _undo(self) -> str:
+        """Make the version the current song was made from current again."""
+        from assistant.core.reply import render_files
+
+        current = self.state.current
+        if current is None:
+            return "There is nothing to undo yet: no song has been made in this conversation."
+        if current.parent is None:
+            return f"'{current.title}' is the first version; there is no earlier one to go back to."
+        memory = self.memory
+        parent = memory.get_song(current.parent) if memory is not None else None
+        if parent is None:
+            why = f" ({self.memory_error})" if self.memory_error else ""
+            return f"I can't find the version before '{current.title}' in memory{why}."
+        self.state.add_song(parent)
+        files = render_files(list(parent.files.values())) if parent.files else ""
+        return "\n\n".join(
+            p for p in (f"Back to the earlier version: {parent.describe()}.", files) if p
+        )
 
     def _keep_song(self, data: dict, parent: str | None) -> str:
         """Make a new or recalled song current and store it; returns a note if the store failed.

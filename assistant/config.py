@@ -32,7 +32,7 @@ class Settings(BaseSettings):
         "Unset: an embedded store under `home`.",
     )
     max_message_chars: int = Field(
-        default=4000,
+        default=16000,
         ge=100,
         description="Longer chat messages are refused with a clear message (paste lyrics as a file).",
     )

@@ -67,5 +67,5 @@ def verify_checkpoint(folder: Path, fmt: str, version: int) -> dict[str, Any]:
 
 
 def _train_hint(folder: Path) -> str:
-    engine = folder.name.split("-v")[0]
+    engine = folder.name.split("-")[0]  # composition-v2 -> composition, lyrics-minilm-v1 -> lyrics
     return f"cadenza train {engine}"

@@ -8,18 +8,18 @@ from __future__ import annotations
 from tools.base import Tool
 from tools.compose import compose, harmonize
 from tools.help import help as help_tool
+from tools.lyrics import analyze_lyrics
 from tools.render import render_audio
 from tools.songs import find_song
 
 REGISTRY: dict[str, Tool] = {
-    t.name: t for t in (compose, harmonize, find_song, render_audio, help_tool)
+    t.name: t for t in (compose, harmonize, analyze_lyrics, find_song, render_audio, help_tool)
 }
 
 # Tool names the router may produce whose engines land in later releases. Calling one gives a
 # clear "not available yet" result, never a crash.
 PLANNED: dict[str, str] = {
     "generate": "the neural generation engine",
-    "analyze_lyrics": "lyric emotion analysis",
     "find_audience": "audience insights",
     "similar_songs": "catalogue lookalikes",
     "import_catalog": "catalogue import",

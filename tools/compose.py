@@ -67,6 +67,17 @@ def _seed(ctx: ToolContext, seed: int | None) -> int:
     return seed if seed is not None else secrets.randbelow(1_000_000)
 
 
+def _lyrics_plan(ctx: ToolContext, lyrics: str):
+    """Analyse lyrics and turn their emotion into composition choices."""
+    from models.lyrics.music import plan_from_song
+    from tools.lyrics import analyse_text
+
+    result, source = analyse_text(ctx, lyrics, None, explain=False)
+    first = next((e["text"] for e in result["lines"]), "")
+    ref = source or (first[:60] + ("…" if len(first) > 60 or len(result["lines"]) > 1 else ""))
+    return plan_from_song(result["song"]), ref
+
+
 @tool(cli_name="compose")
 def compose(
     ctx: ToolContext,
@@ -74,13 +85,14 @@ def compose(
     mode: Literal["major", "minor"] | None = None,
     tempo: Annotated[int, Field(ge=30, le=260)] | None = None,
     bars: Annotated[int, Field(ge=1, le=256)] = 8,
-    meter: Meter = "4/4",
-    style: Style = "chorale",
+    meter: Meter | None = None,
+    style: Style | None = None,
     mood: str | None = None,
     instrument: str | None = None,
     parts: Literal[1, 4] = 4,
     audio: bool = True,
     seed: Annotated[int, Field(ge=0)] | None = None,
+    lyrics: str | None = None,
 ) -> ToolResult:
     """Compose a new piece: a Markov melody harmonised in four parts by the HMM engine.
 
@@ -90,18 +102,28 @@ def compose(
         tempo: Beats per minute: quarter notes, or dotted quarters in 6/8, 9/8 and 12/8
             (default: from the style and the mood).
         bars: Length in bars, 1 to 256.
-        meter: Time signature.
-        style: Corpus style: chorale (Bach), folk (Essen) or irish (O'Neill's, Ryan's).
+        meter: Time signature (default 4/4, or from the lyrics).
+        style: Corpus style: chorale (Bach), folk (Essen) or irish (O'Neill's, Ryan's)
+            (default chorale, or from the lyrics).
         mood: A mood word such as hopeful, sad, calm or energetic.
         instrument: General MIDI instrument of the melody, such as piano, strings, flute or choir.
         parts: 4 for soprano, alto, tenor and bass; 1 for the melody alone.
         audio: Also render a WAV file (when an audio renderer is installed).
         seed: Same seed, same piece (default: a new random seed, reported in the reply).
+        lyrics: Lyrics to write music for (text, or a .txt/.lrc path): their emotion sets the
+            mode, tempo, style, meter and mood that you did not give.
     """
     from models.composition.engine import MelodyRequest, get_composer
     from models.composition.mood import mood_params
     from models.music.theory import parse_key
 
+    why, lyric_ref = "", None
+    if lyrics:
+        plan, lyric_ref = _lyrics_plan(ctx, lyrics)
+        mode, style = mode or plan.mode, style or plan.style
+        meter, mood = meter or plan.meter, mood or plan.mood
+        why = " Music for the lyrics: " + "; ".join(plan.reasons) + "."
+    meter, style = meter or "4/4", style or "chorale"
     feel = mood_params(mood)
     mode = mode or feel.mode
     the_key = parse_key(key or ("A" if mode == "minor" else "C"), mode)
@@ -137,9 +159,9 @@ def compose(
     summary = (
         f"Composed {_article(bars)} {bars}-bar {title}, {texture}{meter} at {tempo} bpm, "
         f"{scoring} (seed {seed})."
-    )
+    ) + why
     attrs = {"tempo": tempo, "meter": meter, "bars": bars, "style": style, "mood": mood,
-             "instrument": instrument, "parts": parts, "seed": seed}  # fmt: skip
+             "instrument": instrument, "parts": parts, "seed": seed, "lyrics": lyric_ref}  # fmt: skip
     stem = f"{'-'.join(words)}-{the_key.name.replace(' ', '-')}-s{seed}"
     return _piece_result(ctx, composition, title, stem, summary, attrs, audio, tool="compose")
 

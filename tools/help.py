@@ -12,6 +12,8 @@ EXAMPLES = [
     "make it faster / same but in minor / darker / another version",
     "render it to audio",
     "find the sad waltz from yesterday",
+    "what do these lyrics feel like:  (then paste the lyrics, and a line with just '.')",
+    "analyse song.txt  /  now write music for them",
 ]
 
 

@@ -180,6 +180,42 @@ def train_composition() -> None:
     print(f"Checkpoint written to {path}")
 
 
+@train_app.command("lyrics")
+def train_lyrics(
+    model: str = typer.Option("all", help="minilm, bilstm, ensemble (of the two) or all."),
+    epochs: int | None = typer.Option(None, help="Epochs (default: 4 for minilm, 6 for bilstm)."),
+) -> None:
+    """Retrain the lyric-emotion models on GoEmotions, EmoBank and Poem Sentiment (resumable)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from assistant.config import Settings
+    from models.train.lyrics import train_bilstm, train_ensemble, train_minilm
+
+    if model not in ("minilm", "bilstm", "ensemble", "all"):
+        raise typer.BadParameter("choose minilm, bilstm, ensemble or all")
+    work = Settings().home / "cache" / "lyrics-train"
+    columns = ("{task.description:<22}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns) as progress:
+        tasks: dict[str, int] = {}
+
+        def report(phase: str, done: int, total: int) -> None:
+            name = phase.split(" epoch")[0]
+            if name not in tasks:
+                tasks[name] = progress.add_task(phase, total=total)
+            progress.update(tasks[name], completed=done, total=total, description=phase)
+
+        if model in ("minilm", "all"):
+            path = train_minilm(work, report, epochs=epochs or 4)
+            progress.console.print(f"Checkpoint written to {path}")
+        if model in ("bilstm", "all"):
+            path = train_bilstm(work, report, epochs=epochs or 6)
+            progress.console.print(f"Checkpoint written to {path}")
+        if model in ("ensemble", "all"):
+            path = train_ensemble(report)
+            progress.console.print(f"Checkpoint written to {path}")
+    print(f"Interrupted runs resume from {work}; delete it to start over.")
+
+
 def _run_tool(name: str, args: dict[str, Any], json_out: bool) -> None:
     from assistant.core.events import collect_turn
 

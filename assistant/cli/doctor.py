@@ -57,6 +57,16 @@ def _composition() -> Check:
     )
 
 
+def _lyrics() -> Check:
+    from models.lyrics.engine import MODELS, get_model
+
+    found = []
+    for name in MODELS:
+        model = get_model(name)
+        found.append(f"{name} (dev macro-F1 {model.config['dev']['go_macro_f1']:.2f})")
+    return Check("lyric-emotion checkpoints", True, ", ".join(found), "cadenza train lyrics")
+
+
 def _store() -> Check:
     from assistant.config import Settings
     from assistant.core.memory import Memory
@@ -134,6 +144,7 @@ def gather() -> list[Check]:
         _guard("CADENZA_HOME", _home),
         _guard("MiniLM encoder", _encoder),
         _guard("composition checkpoint", _composition),
+        _guard("lyric-emotion checkpoints", _lyrics),
         _guard("memory store", _store),
         _guard("General MIDI soundfont", _soundfont),
         _guard("audio renderer (render it to WAV)", _renderer, required=False),

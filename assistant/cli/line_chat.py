@@ -11,8 +11,10 @@ from assistant.core.session import Session
 
 BANNER = (
     'Cadenza, a studio assistant. Try: "write a slow, hopeful chorale in D major". '
-    "Type /help for help, /quit to leave."
+    "Type /help for help, /quit to leave.\n"
+    "To paste lyrics, end your request with a colon, paste them, then a line with just '.'"
 )
+END_PASTE = "."
 
 
 def run_line_chat(session: Session, interactive: bool) -> None:
@@ -29,6 +31,8 @@ def run_line_chat(session: Session, interactive: bool) -> None:
             print()
             break
         text = line.strip()
+        if text.endswith(":") and len(text) > 1:  # lyrics follow, up to a line with just "."
+            text = "\n".join([text, *_read_block(interactive)])
         if text in ("/quit", "/exit", "/q"):
             break
         if text == "/help":
@@ -46,6 +50,20 @@ def run_line_chat(session: Session, interactive: bool) -> None:
                 print(flush=True)
     if interactive:
         print("Bye. Your songs are saved.", file=sys.stderr)
+
+
+def _read_block(interactive: bool) -> list[str]:
+    """Lines pasted after a request ending in ':' (blank lines kept), until '.' or EOF."""
+    lines: list[str] = []
+    while True:
+        try:
+            line = input("...  " if interactive else "")
+        except EOFError:
+            break
+        if line.strip() == END_PASTE:
+            break
+        lines.append(line.rstrip())
+    return lines
 
 
 def _warm(session: Session) -> None:

@@ -44,6 +44,15 @@ NEEDS_FILE = {
     "harmonize": "Which MIDI file holds your melody? Put it in the workspace and say, for "
     "example, 'harmonize melody.mid'.",
 }
+LYRICS_QUESTION = (
+    "Which lyrics? Paste them on the lines after your request, or give me a .txt or .lrc file "
+    "in the workspace (for example 'analyse song.txt')."
+)
+# "music for these lyrics", "what do they feel like again": the lyrics read last time.
+LYRICS_REF = re.compile(r"\b(lyrics?|words|them|they|those|these|again|same)\b", re.I)
+LYRIC_WORDS = re.compile(r"\b(lyrics?|words|verses?|for them|to them|song text)\b", re.I)
+LYRIC_CUE = re.compile(r"\b(lyrics?|words|lines?|verses?|feels?|feeling|mood|emotions?)\b", re.I)
+QUOTED = re.compile(r"[\"“]([^\"”]{12,})[\"”]")
 CHOICES = (
     "compose music, harmonise a melody file, change the current song, render it to audio, "
     "or find a song you made"
@@ -147,7 +156,13 @@ class Router:
         return sorted(scores, key=lambda s: s[1], reverse=True)
 
     def route(self, text: str, state: DialogueState | None = None) -> Route:
-        ranked = self.classify(text)
+        text, payload = split_payload(text)
+        quoted = QUOTED.search(text) if payload is None else None
+        probe = f'{text[: quoted.start()]}"these words"{text[quoted.end() :]}' if quoted else text
+        if quoted and not LYRIC_CUE.search(text[: quoted.start()] + text[quoted.end() :]):
+            quoted, probe = None, text  # a quoted title, not lyrics
+        # A quoted lyric is judged by what is asked about it, not by what it says.
+        ranked = self.classify(probe)
         intent, score = ranked[0]
         score = min(score, 1.0)
         slots = extract_slots(text)
@@ -164,13 +179,28 @@ class Router:
         if intent.name == "modify":
             return self._modify(text, slots, state, score)
         if intent.name == "find_song":
-            query = slots.song_ref or text
+            title = re.search(r"[\"“]([^\"”]{3,})[\"”]", text)  # a quoted title
+            query = title.group(1) if title else slots.song_ref or text
             args = {"query": query, **({"when": slots.when} if slots.when else {})}
             return Route(intent.name, "find_song", args, score)
         if intent.tool is None:
             return Route(intent.name, None, {}, score)
+        if quoted and (
+            intent.tool == "analyze_lyrics"
+            or (intent.tool == "compose" and LYRIC_WORDS.search(text))
+        ):
+            # 'music for these words: "..."': the quote is the lyrics, not part of the request.
+            payload = quoted.group(1)
+            text = probe
+            slots = extract_slots(text)
         wanted = TOOL_SLOTS.get(intent.tool, ())
         args = _tool_args(intent.tool, {k: v for k, v in slots.values.items() if k in wanted})
+        if intent.tool in ("analyze_lyrics", "compose"):
+            lyrics = _lyrics_arg(intent.tool, text, payload, slots, state)
+            if lyrics:
+                args["lyrics"] = lyrics
+            elif intent.tool == "analyze_lyrics":
+                return Route(intent.name, None, {}, score, question=LYRICS_QUESTION)
         if intent.tool in NEEDS_FILE and "file" not in args:
             return Route(intent.name, None, {}, score, question=NEEDS_FILE[intent.tool])
         return Route(intent.name, intent.tool, args, score)
@@ -186,9 +216,43 @@ class Router:
                 question="There is no current song to change yet. Try 'compose a melody in C major' first.",
             )
         args = current.args()
-        args.update(apply_changes(text, args))
-        args.update({k: v for k, v in slots.values.items() if k in MUSIC_ARGS})
+        changes = apply_changes(text, args)
+        said = {k: v for k, v in slots.values.items() if k in MUSIC_ARGS}
+        if "tempo" in changes and slots.tempo_word:  # "slow it down": relative, not "slow" = 66
+            said.pop("tempo", None)
+        args.update(changes)
+        args.update(said)
         return Route("modify", current.tool, _tool_args(current.tool, args), score)
+
+
+def split_payload(text: str) -> tuple[str, str | None]:
+    """(request, pasted text): the lines after the first are a payload such as lyrics.
+
+    Only the request is classified and searched for slots, so a sad lyric does not make a
+    request sad, and "piano" in a verse does not pick an instrument.
+    """
+    head, sep, rest = text.strip().partition("\n")
+    if sep and rest.strip():
+        lines = [r for r in rest.splitlines() if r.strip()]
+        if head.rstrip().endswith(":") or len(lines) >= 2 or LYRIC_WORDS.search(head):
+            return head.strip(), rest.strip("\n")
+        text = " ".join(text.split())
+    return text, None
+
+
+def _lyrics_arg(
+    tool: str, text: str, payload: str | None, slots: Slots, state: DialogueState | None
+) -> str | None:
+    """The lyrics a lyric request or 'music for these lyrics' means, if any."""
+    if payload:
+        return payload
+    path = slots.values.get("path", "")
+    if path.lower().endswith((".txt", ".lrc")):
+        return path
+    cue = LYRICS_REF if tool == "analyze_lyrics" else LYRIC_WORDS
+    if state is not None and state.lyrics and cue.search(text):
+        return state.lyrics
+    return None
 
 
 def _tool_args(tool: str, args: dict[str, Any]) -> dict[str, Any]:

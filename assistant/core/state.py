@@ -39,6 +39,7 @@ class Song:
     parts: int | None = None  # 4: soprano, alto, tenor, bass; 1: a melody alone
     seed: int | None = None
     source: str | None = None  # the producer's file it was made from (a harmonised melody)
+    lyrics: str | None = None  # the lyrics it was written for: their file, or their first line
     files: dict[str, str] = field(default_factory=dict)  # kind ("midi", "wav") -> path
     created: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     parent: str | None = None  # the song this one is a variation of
@@ -94,6 +95,8 @@ class DialogueState:
     current: Song | None = None
     song_ids: list[str] = field(default_factory=list)  # songs of this conversation, in order
     turns: int = 0
+    # The lyrics last read (their text, or the path of their file): "music for these lyrics".
+    lyrics: str | None = None
 
     def add_song(self, song: Song) -> None:
         self.current = song
@@ -113,6 +116,7 @@ class DialogueState:
             current=current,
             song_ids=list(data.get("song_ids", [])),
             turns=int(data.get("turns", 0)),
+            lyrics=data.get("lyrics") if isinstance(data.get("lyrics"), str) else None,
         )
 
     def save(self, path: Path) -> None:

@@ -119,6 +119,14 @@ def test_chat_line_mode_over_a_pipe() -> None:
     assert "Cadenza" in result.stdout and "MIDI: " in result.stdout
 
 
+def test_chat_line_mode_takes_pasted_lyrics_after_a_colon() -> None:
+    lyrics = "I miss you every night\nthe rain keeps falling down\n\nI cry alone\nwithout you\n"
+    result = cadenza("chat", stdin=f"what do these lyrics feel like:\n{lyrics}.\nhello\n")
+    assert result.returncode == 0, result.stderr
+    assert "Read 4 lines in 2 section(s)" in result.stdout
+    assert "I'm Cadenza" in result.stdout  # the line after the '.' is a new message
+
+
 def test_run_exit_code(tmp_path: Path) -> None:
     good = Path(__file__).parents[1] / "conversations" / "01_compose_and_faster.yaml"
     assert cadenza("run", str(good)).returncode == 0

@@ -20,7 +20,9 @@ PRODUCT_TOOLS = {
 
 
 def test_exact_tool_names() -> None:
-    assert set(REGISTRY) == {"compose", "harmonize", "find_song", "render_audio", "help"}
+    assert set(REGISTRY) == {
+        "compose", "harmonize", "analyze_lyrics", "find_song", "render_audio", "help",
+    }  # fmt: skip
     assert set(REGISTRY) | set(PLANNED) >= PRODUCT_TOOLS  # every product tool name is known
     assert not set(REGISTRY) & set(PLANNED)
 

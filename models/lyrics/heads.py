@@ -18,7 +18,7 @@ from models.lyrics.data import EKMAN_LABELS, GO_LABELS, POEM_LABELS
 
 QUADRANTS = ("happy", "angry", "sad", "relaxed", "neutral")
 NEUTRAL_ZONE = 0.15  # a point this close to the centre on both axes has no quadrant
-SPAN = 0.5  # EmoBank points from its mean to the edge of the -1..1 circumplex
+SPAN = 0.8  # EmoBank points from its mean to the edge of the -1..1 circumplex (about 2.3 sd)
 # Where each GoEmotions label sits on Russell's circumplex (valence, arousal in -1..1):
 # approximate placements, so that sadness and grief read as low arousal, fear and anger high.
 CIRCUMPLEX = {

@@ -11,6 +11,8 @@ Each model turns a line of text into one pooled vector; four heads read it:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -118,6 +120,56 @@ class Emotions:
     def quadrant(self, i: int) -> str:
         v, a = self.circumplex[i]
         return quadrant_of(float(v), float(a))
+
+
+def read_heads(logits: dict[str, Any]) -> dict[str, np.ndarray]:
+    """The heads' logits as outputs: probabilities, and VA still standardised."""
+    import torch
+
+    return {
+        "go": torch.sigmoid(logits["go"]).numpy(),
+        "ekman": torch.sigmoid(logits["ekman"]).numpy(),
+        "sentiment": torch.softmax(logits["sentiment"], -1).numpy(),
+        "va": logits["va"].numpy(),
+    }
+
+
+def emotions_from(batches: list[dict[str, np.ndarray]], config: dict[str, Any]) -> Emotions:
+    """Join `read_heads` batches; VA back on EmoBank's scale; thresholds from the config."""
+    va_mean = np.asarray(config["va_mean"], dtype=np.float32)
+    va_std = np.asarray(config["va_std"], dtype=np.float32)
+    widths = {"go": len(GO_LABELS), "ekman": len(EKMAN_LABELS), "sentiment": 3, "va": 2}
+    out = {
+        name: np.concatenate([b[name] for b in batches])
+        if batches
+        else np.zeros((0, width), np.float32)
+        for name, width in widths.items()
+    }
+    return Emotions(
+        go=out["go"],
+        ekman=out["ekman"],
+        sentiment=out["sentiment"],
+        va=out["va"] * va_std + va_mean,
+        go_thresholds=np.asarray(config["go_thresholds"], dtype=np.float32),
+        ekman_thresholds=np.asarray(config["ekman_thresholds"], dtype=np.float32),
+        centre=(float(va_mean[0]), float(va_mean[1])),
+    )
+
+
+def load_weights(module, path: Path) -> None:  # noqa: ANN001 (a torch module)
+    """Load fp16 safetensors into `module` as float32; a mismatch says how to fix it."""
+    from safetensors.torch import load_file
+
+    from assistant.errors import CheckpointError
+
+    try:
+        module.load_state_dict({k: v.float() for k, v in load_file(str(path)).items()})
+    except (RuntimeError, OSError, KeyError) as exc:
+        raise CheckpointError(
+            f"The lyric model in {path.parent} does not match this Cadenza ({exc}). "
+            "Retrain it with `cadenza train lyrics`."
+        ) from exc
+    module.eval()
 
 
 def build_heads(dim: int):

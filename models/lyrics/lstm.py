@@ -10,10 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from models.checkpoints import CHECKPOINT_ROOT, verify_checkpoint
-from models.lyrics.heads import Emotions, build_heads
+from models.lyrics.heads import Emotions, build_heads, emotions_from, load_weights, read_heads
 
 FORMAT = "cadenza-lyrics-bilstm"
 FORMAT_VERSION = 1
@@ -69,38 +67,26 @@ class LSTMEmotion:
 
     def __init__(self, folder: Path = CHECKPOINT) -> None:
         import sentencepiece as spm
-        import torch
-        from safetensors.torch import load_file
 
         from assistant.errors import CheckpointError
 
         self.config = verify_checkpoint(folder, FORMAT, FORMAT_VERSION)
         try:
             self.sp = spm.SentencePieceProcessor(model_file=str(folder / "pieces.model"))
-            self.net = build_lstm(
-                self.sp.get_piece_size(), self.config["emb"], self.config["hidden"]
-            )
-            self.net.load_state_dict(
-                {k: v.float() for k, v in load_file(str(folder / "bilstm.safetensors")).items()}
-            )
-        except (RuntimeError, OSError, KeyError) as exc:
+        except (RuntimeError, OSError) as exc:
             raise CheckpointError(
-                f"The lyric model in {folder} does not match this Cadenza ({exc}). "
+                f"The sentencepiece model in {folder} is unreadable ({exc}). "
                 "Retrain it with `cadenza train lyrics`."
             ) from exc
-        self.net.eval()
-        self._torch = torch
+        self.net = build_lstm(self.sp.get_piece_size(), self.config["emb"], self.config["hidden"])
+        load_weights(self.net, folder / "bilstm.safetensors")
 
     def analyse(self, texts: list[str], batch_size: int = 128) -> Emotions:
-        from models.lyrics.minilm import _emotions
+        import torch
 
-        torch = self._torch
-        parts: dict[str, list[np.ndarray]] = {"go": [], "ekman": [], "sentiment": [], "va": []}
         with torch.inference_mode():
-            for i in range(0, len(texts), batch_size):
-                out = self.net(*encode_pieces(self.sp, texts[i : i + batch_size]))
-                parts["go"].append(torch.sigmoid(out["go"]).numpy())
-                parts["ekman"].append(torch.sigmoid(out["ekman"]).numpy())
-                parts["sentiment"].append(torch.softmax(out["sentiment"], -1).numpy())
-                parts["va"].append(out["va"].numpy())
-        return _emotions(parts, self.config)
+            batches = [
+                read_heads(self.net(*encode_pieces(self.sp, texts[i : i + batch_size])))
+                for i in range(0, len(texts), batch_size)
+            ]
+        return emotions_from(batches, self.config)

@@ -14,10 +14,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from models.checkpoints import CHECKPOINT_ROOT, verify_checkpoint
-from models.lyrics.heads import Emotions, build_heads
+from models.lyrics.heads import Emotions, build_heads, emotions_from, load_weights, read_heads
 
 FORMAT = "cadenza-lyrics-minilm"
 FORMAT_VERSION = 1
@@ -113,54 +111,19 @@ class MiniLMEmotion:
     name = "minilm"
 
     def __init__(self, folder: Path = CHECKPOINT) -> None:
-        import torch
-        from safetensors.torch import load_file
-
-        from assistant.errors import CheckpointError
-
         self.config = verify_checkpoint(folder, FORMAT, FORMAT_VERSION)
         n_tuned = int(self.config["tuned_layers"])
         self.bottom = Bottom(6 - n_tuned)
         self.top = build_top(n_tuned)
-        try:
-            state = {k: v.float() for k, v in load_file(str(folder / "top.safetensors")).items()}
-            self.top.load_state_dict(state)
-        except (RuntimeError, OSError, KeyError) as exc:
-            raise CheckpointError(
-                f"The lyric model in {folder} does not match this Cadenza ({exc}). "
-                "Retrain it with `cadenza train lyrics`."
-            ) from exc
-        self.top.eval()
-        self._torch = torch
+        load_weights(self.top, folder / "top.safetensors")
 
     def analyse(self, texts: list[str], batch_size: int = 64) -> Emotions:
-        torch = self._torch
-        parts: dict[str, list[np.ndarray]] = {"go": [], "ekman": [], "sentiment": [], "va": []}
+        import torch
+
+        batches = []
         for i in range(0, len(texts), batch_size):
             enc = self.bottom.tokenize(texts[i : i + batch_size], max_tokens=128)
             hidden = self.bottom.states(enc)
             with torch.inference_mode():
-                out = self.top(hidden, enc["attention_mask"])
-                parts["go"].append(torch.sigmoid(out["go"]).numpy())
-                parts["ekman"].append(torch.sigmoid(out["ekman"]).numpy())
-                parts["sentiment"].append(torch.softmax(out["sentiment"], -1).numpy())
-                parts["va"].append(out["va"].numpy())
-        return _emotions(parts, self.config)
-
-
-def _emotions(parts: dict[str, list[np.ndarray]], config: dict) -> Emotions:
-    va_mean = np.asarray(config["va_mean"], dtype=np.float32)
-    va_std = np.asarray(config["va_std"], dtype=np.float32)
-
-    def cat(name: str, width: int) -> np.ndarray:
-        return np.concatenate(parts[name]) if parts[name] else np.zeros((0, width), np.float32)
-
-    return Emotions(
-        go=cat("go", 28),
-        ekman=cat("ekman", 7),
-        sentiment=cat("sentiment", 3),
-        va=cat("va", 2) * va_std + va_mean,
-        go_thresholds=np.asarray(config["go_thresholds"], dtype=np.float32),
-        ekman_thresholds=np.asarray(config["ekman_thresholds"], dtype=np.float32),
-        centre=(float(va_mean[0]), float(va_mean[1])),
-    )
+                batches.append(read_heads(self.top(hidden, enc["attention_mask"])))
+        return emotions_from(batches, self.config)

@@ -147,22 +147,23 @@ class PieceFeatures:
 
 
 def predict(net, features, corpus: Corpus, split: str) -> dict[str, np.ndarray]:
+    """Each head's outputs on the split: GoEmotions and Ekman from GoEmotions' texts, VA from
+    EmoBank's, sentiment from the poems'."""
     import torch
 
+    from models.lyrics.heads import read_heads
+
     net.eval()
+    wanted = {"go": ("go", "ekman"), "eb": ("va",), "poem": ("sentiment",)}
     out: dict[str, list[np.ndarray]] = {"go": [], "ekman": [], "va": [], "sentiment": []}
     with torch.inference_mode():
-        for name, key in (("go", ("go", split)), ("eb", ("eb", split)), ("poem", ("poem", split))):
-            n = len(corpus.texts[key])
+        for name, heads in wanted.items():
+            n = len(corpus.texts[(name, split)])
             for i in range(0, n, 256):
-                logits = net(*features.batch(key, np.arange(i, min(i + 256, n))))
-                if name == "go":
-                    out["go"].append(torch.sigmoid(logits["go"]).numpy())
-                    out["ekman"].append(torch.sigmoid(logits["ekman"]).numpy())
-                elif name == "eb":
-                    out["va"].append(logits["va"].numpy())
-                else:
-                    out["sentiment"].append(torch.softmax(logits["sentiment"], -1).numpy())
+                logits = net(*features.batch((name, split), np.arange(i, min(i + 256, n))))
+                got = read_heads(logits)
+                for head in heads:
+                    out[head].append(got[head])
     net.train()
     return {k: np.concatenate(v) for k, v in out.items()}
 

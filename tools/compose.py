@@ -120,9 +120,10 @@ def compose(
     why, lyric_ref = "", None
     if lyrics:
         plan, lyric_ref = _lyrics_plan(ctx, lyrics)
+        given = {"mode": mode, "style": style, "meter": meter, "mood": mood}
+        why = f" Music for the lyrics: {plan.explain([k for k, v in given.items() if v is None])}."
         mode, style = mode or plan.mode, style or plan.style
         meter, mood = meter or plan.meter, mood or plan.mood
-        why = " Music for the lyrics: " + "; ".join(plan.reasons) + "."
     meter, style = meter or "4/4", style or "chorale"
     feel = mood_params(mood)
     mode = mode or feel.mode

@@ -29,10 +29,11 @@ class MusicPlan:
     style: str
     meter: str
     mood: str
-    reasons: list[str]
+    reasons: dict[str, str]  # "feel" and each choice (mode, style, meter, mood) -> why
 
-    def compose_args(self) -> dict[str, Any]:
-        return {"mode": self.mode, "style": self.style, "meter": self.meter, "mood": self.mood}
+    def explain(self, taken: list[str]) -> str:
+        """The reasons for the feel and for the choices in `taken` (those the producer left)."""
+        return "; ".join(self.reasons[k] for k in ("feel", *taken) if k in self.reasons)
 
 
 def nearest_mood(valence: float, arousal: float) -> str:
@@ -47,33 +48,33 @@ def plan_from_song(song: dict[str, Any]) -> MusicPlan:
     ekman = song.get("ekman", {})
     top = [e["emotion"] for e in song.get("top_emotions", [])]
     dark = max(ekman.get(k, 0.0) for k in ("sadness", "fear", "anger"))
-    reasons = [
-        f"the lyrics sit at valence {v:+.2f}, arousal {a:+.2f} ({song['quadrant']}; strongest: "
-        f"{', '.join(top) or 'none'})"
-    ]
+    reasons = {
+        "feel": f"the lyrics sit at valence {v:+.2f}, arousal {a:+.2f} ({song['quadrant']}; "
+        f"strongest: {', '.join(top) or 'none'})"
+    }
     if v < 0 or dark > ekman.get("joy", 0.0):
         mode = "minor"
-        reasons.append("minor, because the lyrics lean negative" if v < 0 else
-                       "minor, because sadness, fear or anger outweighs joy")  # fmt: skip
+        reasons["mode"] = ("minor, because the lyrics lean negative" if v < 0 else
+                           "minor, because sadness, fear or anger outweighs joy")  # fmt: skip
     else:
         mode = "major"
-        reasons.append("major, because the lyrics lean positive")
+        reasons["mode"] = "major, because the lyrics lean positive"
     if a < -0.2 and v < 0.1:
         style = "chorale"
-        reasons.append("a chorale texture for slow, heavy words")
+        reasons["style"] = "a chorale texture for slow, heavy words"
     elif a > 0.3 and v > 0.2:
         style = "irish"
-        reasons.append("an Irish dance tune for bright, excited words")
+        reasons["style"] = "an Irish dance tune for bright, excited words"
     else:
         style = "folk"
-        reasons.append("a folk-song texture for a middle-of-the-road feel")
+        reasons["style"] = "a folk-song texture for a middle-of-the-road feel"
     if style == "irish":
         meter = "6/8"
     elif {"love", "caring"} & set(top) and a <= 0:
         meter = "3/4"
-        reasons.append("3/4, a waltz for tender love lyrics")
+        reasons["meter"] = "3/4, a waltz for tender love lyrics"
     else:
         meter = "4/4"
     mood = nearest_mood(v, a)
-    reasons.append(f"tempo, register and dynamics from the mood '{mood}'")
+    reasons["mood"] = f"tempo, register and dynamics from the mood '{mood}'"
     return MusicPlan(round(v, 2), round(a, 2), mode, style, meter, mood, reasons)

@@ -187,7 +187,8 @@ def test_music_plan_follows_the_feeling() -> None:
               "top_emotions": [{"emotion": "love"}, {"emotion": "caring"}]}  # fmt: skip
     plan = plan_from_song(tender)
     assert (plan.mode, plan.style, plan.meter) == ("major", "folk", "3/4")
-    assert any("waltz" in r for r in plan.reasons)
+    assert "waltz" in plan.reasons["meter"]
+    assert "waltz" not in plan.explain(["mode"]) and "major" in plan.explain(["mode"])
     angry = {"circumplex": [-0.5, 0.6], "quadrant": "angry", "ekman": {"anger": 0.6},
              "top_emotions": [{"emotion": "anger"}]}  # fmt: skip
     plan = plan_from_song(angry)

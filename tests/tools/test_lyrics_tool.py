@@ -103,6 +103,7 @@ def test_compose_for_lyrics_takes_mode_style_and_mood_from_them(settings: Settin
         settings, "compose", lyrics=SAD, audio=False, seed=3, bars=8, mode="major", style="folk"
     )
     assert fast.ok and "major" in fast.data["key"] and fast.data["style"] == "folk"
+    assert "minor, because" not in fast.summary  # only the choices it made are explained
 
 
 def test_cli_prints_every_line_as_json(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:

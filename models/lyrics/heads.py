@@ -11,6 +11,7 @@ Each model turns a line of text into one pooled vector; four heads read it:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -102,11 +103,12 @@ class Emotions:
         j = int(np.argmax(score))
         return j if score[j] >= 1.0 else None
 
-    @property
+    @cached_property
     def circumplex(self) -> np.ndarray:
+        """(n, 2) computed once: `quadrant(i)` is asked for every line."""
         return circumplex(self.go, self.va, self.centre)
 
-    @property
+    @cached_property
     def weight(self) -> np.ndarray:
         """How much each text counts in a section's or song's place: its emotional charge (its
         strongest emotion over that emotion's threshold, capped at 1, at least 0.1), so plain

@@ -259,10 +259,11 @@ def analyse(raw: str, model: Model, explain_words: bool = True) -> dict[str, Any
             f"These lyrics look like {lang}. Only English is supported so far, so I won't guess "
             "at what they feel like."
         )
-    distinct = list(dict.fromkeys(lines[i].text for i in english))
+    row_of = {text: k for k, text in enumerate(dict.fromkeys(lines[i].text for i in english))}
+    distinct = list(row_of)
     read = model.analyse(distinct)
     first_words = explain(model, distinct, read) if explain_words else [[] for _ in distinct]
-    pick = [distinct.index(lines[i].text) for i in english]
+    pick = [row_of[lines[i].text] for i in english]
     em = Emotions(read.go[pick], read.ekman[pick], read.sentiment[pick], read.va[pick],
                   read.go_thresholds, read.ekman_thresholds, read.centre)  # fmt: skip
     words = [first_words[j] for j in pick]

@@ -305,10 +305,13 @@ def _config_common(corpus: Corpus, dev: dict) -> dict[str, Any]:
 
 
 def _save(net, folder: Path, filename: str) -> None:
+    import torch
     from safetensors.torch import save_file
 
-    state = {k: v.detach().to(dtype=v.dtype if not v.is_floating_point() else __import__("torch").float16).contiguous()
-             for k, v in net.state_dict().items()}  # fmt: skip
+    state = {
+        k: (v.detach().to(torch.float16) if v.is_floating_point() else v.detach()).contiguous()
+        for k, v in net.state_dict().items()
+    }
     save_file(state, str(folder / filename))
 
 

@@ -5,7 +5,10 @@ Tool modules import only light modules at import time; engines load inside the t
 
 from __future__ import annotations
 
+from tools.audience import find_audience, similar_songs
+from tools.audio import analyze_audio
 from tools.base import Tool
+from tools.catalog import import_catalog, import_listeners
 from tools.compose import compose, harmonize
 from tools.help import help as help_tool
 from tools.lyrics import analyze_lyrics
@@ -13,15 +16,15 @@ from tools.render import render_audio
 from tools.songs import find_song
 
 REGISTRY: dict[str, Tool] = {
-    t.name: t for t in (compose, harmonize, analyze_lyrics, find_song, render_audio, help_tool)
-}
+    t.name: t
+    for t in (
+        compose, harmonize, analyze_lyrics, find_song, render_audio, find_audience,
+        similar_songs, import_catalog, import_listeners, analyze_audio, help_tool,
+    )
+}  # fmt: skip
 
 # Tool names the router may produce whose engines land in later releases. Calling one gives a
 # clear "not available yet" result, never a crash.
 PLANNED: dict[str, str] = {
     "generate": "the neural generation engine",
-    "find_audience": "audience insights",
-    "similar_songs": "catalogue lookalikes",
-    "import_catalog": "catalogue import",
-    "analyze_audio": "audio analysis",
 }

@@ -67,6 +67,29 @@ def _seed(ctx: ToolContext, seed: int | None) -> int:
     return seed if seed is not None else secrets.randbelow(1_000_000)
 
 
+def _segment_plan(ctx: ToolContext, segment: str) -> tuple[dict, str]:
+    """What a listener segment plays, as compose arguments this tool accepts."""
+    from typing import get_args
+
+    from models.audience.engine import ensure_audience, segments_of
+    from models.audience.insights import resolve_segment
+    from tools.audience import open_store
+
+    store = open_store(ctx)
+    ensure_audience(store, ctx.progress)
+    seg = resolve_segment(segments_of(store)[0], segment)
+    make = dict(seg.make)
+    if make.get("style") not in get_args(Style):
+        make.pop("style", None)
+    if make.get("meter") not in get_args(Meter):
+        make.pop("meter", None)
+    from assistant.core.slots import INSTRUMENTS
+
+    if make.get("instrument") not in INSTRUMENTS:
+        make.pop("instrument", None)
+    return make, seg.name
+
+
 def _lyrics_plan(ctx: ToolContext, lyrics: str):
     """Analyse lyrics and turn their emotion into composition choices."""
     from models.lyrics.music import plan_from_song
@@ -93,6 +116,7 @@ def compose(
     audio: bool = True,
     seed: Annotated[int, Field(ge=0)] | None = None,
     lyrics: str | None = None,
+    segment: Annotated[str | None, Field(max_length=200)] = None,
 ) -> ToolResult:
     """Compose a new piece: a Markov melody harmonised in four parts by the HMM engine.
 
@@ -112,6 +136,8 @@ def compose(
         seed: Same seed, same piece (default: a new random seed, reported in the reply).
         lyrics: Lyrics to write music for (text, or a .txt/.lrc path): their emotion sets the
             mode, tempo, style, meter and mood that you did not give.
+        segment: A listener segment to write for, such as "late-night study crowd" or
+            "segment 2": what its listeners play sets what you did not give.
     """
     from models.composition.engine import MelodyRequest, get_composer
     from models.composition.mood import mood_params
@@ -124,6 +150,17 @@ def compose(
         why = f" Music for the lyrics: {plan.explain([k for k, v in given.items() if v is None])}."
         mode, style = mode or plan.mode, style or plan.style
         meter, mood = meter or plan.meter, mood or plan.mood
+    if segment:
+        given = {"mode": mode, "style": style, "meter": meter, "mood": mood, "tempo": tempo,
+                 "instrument": instrument}  # fmt: skip
+        make, name = _segment_plan(ctx, segment)
+        taken = {k: v for k, v in make.items() if given.get(k, 0) is None}
+        mode, style = mode or taken.get("mode"), style or taken.get("style")
+        meter, mood = meter or taken.get("meter"), mood or taken.get("mood")
+        tempo, instrument = tempo or taken.get("tempo"), instrument or taken.get("instrument")
+        if taken:
+            said = ", ".join(f"{k} {v}" for k, v in taken.items())
+            why += f" Written for the {name}: {said}, from what they play."
     meter, style = meter or "4/4", style or "chorale"
     feel = mood_params(mood)
     mode = mode or feel.mode

@@ -100,4 +100,5 @@ def analyze_lyrics(
     preview = "\n\n".join(p for p in (draw_arc(result), line_table(result)) if p)
     if ctx.state is not None:  # "now write music for them"
         ctx.state.lyrics = source or lyrics
+        ctx.state.segment = None  # "music for them" now means these lyrics
     return ToolResult(summary=summary, data=result, preview=preview)

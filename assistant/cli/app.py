@@ -13,6 +13,7 @@ from typing import Any
 
 import typer
 
+from assistant.cli.audience import add_groups
 from assistant.cli.tool_commands import add_tool_commands
 
 app = typer.Typer(
@@ -236,6 +237,7 @@ def _run_tool(name: str, args: dict[str, Any], json_out: bool) -> None:
 
 
 add_tool_commands(app, _run_tool)
+add_groups(app, _run_tool, _session)
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import yaml
 
+from assistant.core.audience_slots import QUOTED_TITLE
 from assistant.core.slots import Slots, extract_slots
 
 if TYPE_CHECKING:
@@ -37,13 +38,20 @@ TOOL_SLOTS: dict[str, tuple[str, ...]] = {
     "generate": (*MUSIC_ARGS, "path"),
     "analyze_lyrics": ("path",),
     "analyze_audio": ("path",),
-    "import_catalog": ("path",),
 }
+AUDIENCE_TOOLS = ("find_audience", "similar_songs", "import_catalog")
+GENERIC_SONG_WORDS = {"song", "track", "tune", "piece", "one", "thing", "melody", "new", "latest", "last"}
 # Tools that cannot act without a file, and the question to ask for it.
 NEEDS_FILE = {
     "harmonize": "Which MIDI file holds your melody? Put it in the workspace and say, for "
     "example, 'harmonize melody.mid'.",
+    "analyze_audio": "Which audio file? Put it in the workspace and say, for example, "
+    "'analyse mix.wav'.",
 }
+FOLDER_QUESTION = (
+    "Which folder holds your songs? Say, for example, 'import my songs from ./masters' "
+    "(MIDI, audio and lyric files are matched by name), or give a plays .csv for listening data."
+)
 LYRICS_QUESTION = (
     "Which lyrics? Paste them on the lines after your request, or give me a .txt or .lrc file "
     "in the workspace (for example 'analyse song.txt')."
@@ -52,10 +60,11 @@ LYRICS_QUESTION = (
 LYRICS_REF = re.compile(r"\b(lyrics?|words|them|they|those|these|again|same)\b", re.I)
 LYRIC_WORDS = re.compile(r"\b(lyrics?|words|verses?|for them|to them|song text)\b", re.I)
 LYRIC_CUE = re.compile(r"\b(lyrics?|words|lines?|verses?|feels?|feeling|mood|emotions?)\b", re.I)
+FOR_THEM = re.compile(r"\bfor (?:them|those (?:listeners|people|fans)|that (?:crowd|segment|group))\b", re.I)
 QUOTED = re.compile(r"[\"“]([^\"”]{12,})[\"”]")
 CHOICES = (
     "compose music, harmonise a melody file, change the current song, render it to audio, "
-    "or find a song you made"
+    "read lyrics, find a song you made, or find the listeners a song can win"
 )
 
 
@@ -161,6 +170,9 @@ class Router:
         probe = f'{text[: quoted.start()]}"these words"{text[quoted.end() :]}' if quoted else text
         if quoted and not LYRIC_CUE.search(text[: quoted.start()] + text[quoted.end() :]):
             quoted, probe = None, text  # a quoted title, not lyrics
+        if not quoted and (title := QUOTED_TITLE.search(probe)):
+            # "who would like 'Kitchen Door Reel'?": the title's words say nothing of the intent.
+            probe = f"{probe[: title.start()]}the song{probe[title.end() :]}"
         # A quoted lyric is judged by what is asked about it, not by what it says.
         ranked = self.classify(probe)
         intent, score = ranked[0]
@@ -185,6 +197,15 @@ class Router:
             return Route(intent.name, "find_song", args, score)
         if intent.tool is None:
             return Route(intent.name, None, {}, score)
+        if intent.tool in AUDIENCE_TOOLS:
+            tool, args = audience_args(intent.tool, text, slots.values.get("path"), state)
+            if tool in ("find_audience", "similar_songs") and "song" not in args:
+                ref = slots.song_ref or ""
+                if ref and set(ref.split()) - GENERIC_SONG_WORDS and "segment" not in args:
+                    args["song"] = ref  # "the waltz", "the jig from yesterday"
+            if tool == "import_catalog" and not args:
+                return Route(intent.name, None, {}, score, question=FOLDER_QUESTION)
+            return Route(intent.name, tool, args, score)
         if quoted and (
             intent.tool == "analyze_lyrics"
             or (intent.tool == "compose" and LYRIC_WORDS.search(text))
@@ -195,7 +216,10 @@ class Router:
             slots = extract_slots(text)
         wanted = TOOL_SLOTS.get(intent.tool, ())
         args = _tool_args(intent.tool, {k: v for k, v in slots.values.items() if k in wanted})
-        if intent.tool in ("analyze_lyrics", "compose"):
+        segment = compose_segment(text, state) if intent.tool == "compose" else None
+        if segment:
+            args["segment"] = segment
+        elif intent.tool in ("analyze_lyrics", "compose"):
             lyrics = _lyrics_arg(intent.tool, text, payload, slots, state)
             if lyrics:
                 args["lyrics"] = lyrics
@@ -238,6 +262,44 @@ def split_payload(text: str) -> tuple[str, str | None]:
             return head.strip(), rest.strip("\n")
         text = " ".join(text.split())
     return text, None
+
+
+def audience_args(
+    tool: str, text: str, path: str | None, state: DialogueState | None
+) -> tuple[str, dict[str, Any]]:
+    """Arguments of the audience and catalogue tools: a song, a segment, a date, files."""
+    from assistant.core.audience_slots import all_paths, quoted_title, release_date, segment_ref
+
+    if tool == "import_catalog":
+        paths = all_paths(text)
+        csvs = [p for p in paths if p.lower().endswith(".csv")]
+        if csvs:  # listening data, not songs
+            args = {"plays": csvs[0], **({"profiles": csvs[1]} if len(csvs) > 1 else {})}
+            return "import_listeners", args
+        return tool, {"folder": paths[0]} if paths else {}
+    args: dict[str, Any] = {}
+    song = quoted_title(text) or (path if path and not path.lower().endswith(".csv") else None)
+    if song:
+        args["song"] = song
+    if tool == "find_audience":
+        segment = segment_ref(text)
+        if segment and not song:
+            args["segment"] = segment
+        if when := release_date(text):
+            args["release_date"] = when
+    return tool, args
+
+
+def compose_segment(text: str, state: DialogueState | None) -> str | None:
+    """'write something for the pub session crowd', 'for segment 2', or 'for them' after a segment."""
+    from assistant.core.audience_slots import segment_ref
+
+    m = re.search(r"\bfor\s+(.+)$", text, re.I)
+    if m and (named := segment_ref(m.group(1))):
+        return named
+    if state is not None and state.segment and FOR_THEM.search(text):
+        return state.segment
+    return None
 
 
 def _lyrics_arg(

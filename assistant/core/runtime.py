@@ -55,8 +55,8 @@ class Runtime:
                 return ToolResult(
                     ok=False,
                     error=f"{PLANNED[name].capitalize()} ({name}) is not available in this version "
-                    "yet. Right now I can compose music, harmonise your melody, render audio, find "
-                    "songs you made, and help.",
+                    "yet. Right now I can compose music, harmonise your melody, render audio, read "
+                    "lyrics, find songs you made, and find the listeners a song can win.",
                 )
             return ToolResult(
                 ok=False, error=f"There is no tool called '{name}'. Say 'help' for the list."

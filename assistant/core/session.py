@@ -230,6 +230,17 @@ class Session:
             memory.remember_song(song)
         except Exception as exc:
             return f"\n\n(Not saved to memory: {exc}) The file is safe on disk."
+        return self._catalogue(memory, song)
+
+    def _catalogue(self, memory: Memory, song: Song) -> str:
+        """Songs made in chat join the catalogue, so they get an audience before any plays."""
+        from assistant.core.audience_store import AudienceStore
+        from tools.audience import catalogue_chat_song
+
+        try:
+            catalogue_chat_song(AudienceStore(memory), song)
+        except Exception as exc:  # the song itself is saved; only its catalogue entry failed
+            return f"\n\n(Not added to the catalogue: {exc})"
         return ""
 
     def _finish(

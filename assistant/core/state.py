@@ -97,6 +97,8 @@ class DialogueState:
     turns: int = 0
     # The lyrics last read (their text, or the path of their file): "music for these lyrics".
     lyrics: str | None = None
+    # The listener segment last described: "write something for them".
+    segment: str | None = None
 
     def add_song(self, song: Song) -> None:
         self.current = song
@@ -117,6 +119,7 @@ class DialogueState:
             song_ids=list(data.get("song_ids", [])),
             turns=int(data.get("turns", 0)),
             lyrics=data.get("lyrics") if isinstance(data.get("lyrics"), str) else None,
+            segment=data.get("segment") if isinstance(data.get("segment"), str) else None,
         )
 
     def save(self, path: Path) -> None:

@@ -1,11 +1,8 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-from pathlib import Path
 
 import pytest
 
@@ -13,6 +10,7 @@ from assistant.config import Settings
 from assistant.core.memory import EMBEDDING_NAME, Memory
 from assistant.core.state import Song
 from assistant.errors import StoreError
+from tests.conftest import _free_port
 
 
 def _song(title: str, mood: str, style: str, key: str, mode: str) -> Song:
@@ -68,43 +66,6 @@ def test_a_second_writer_gets_a_clear_message(settings: Settings) -> None:
     finally:
         memory.close()
     Memory(settings).close()  # released: the next process may write
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def chroma_server(tmp_path: Path):  # noqa: ANN201
-    chroma = Path(sys.executable).with_name("chroma")
-    port = _free_port()
-    log = open(tmp_path / "chroma.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [
-            str(chroma),
-            "run",
-            "--path",
-            str(tmp_path / "srv"),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        time.sleep(0.2)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=30)
-    log.close()
 
 
 def test_shared_server_through_http_client(settings: Settings, chroma_server: str) -> None:

@@ -77,7 +77,8 @@ def test_garbage_gets_clear_messages_and_the_session_goes_on(make_session) -> No
 
 
 def test_planned_tool_is_a_clear_result(make_session) -> None:  # noqa: ANN001
-    _, done = turn(make_session(), "who should I pitch this track to?")
+    route, done = turn(make_session(), "generate a piece with the neural model")
+    assert route.tool == "generate"
     assert not done.ok and "not available in this version yet" in done.reply
 
 

@@ -21,7 +21,8 @@ PRODUCT_TOOLS = {
 
 def test_exact_tool_names() -> None:
     assert set(REGISTRY) == {
-        "compose", "harmonize", "analyze_lyrics", "find_song", "render_audio", "help",
+        "compose", "harmonize", "analyze_lyrics", "find_song", "render_audio", "find_audience",
+        "similar_songs", "import_catalog", "import_listeners", "analyze_audio", "help",
     }  # fmt: skip
     assert set(REGISTRY) | set(PLANNED) >= PRODUCT_TOOLS  # every product tool name is known
     assert not set(REGISTRY) & set(PLANNED)

@@ -1,0 +1,1 @@
+"""Audience insights and the catalogue: song features, listener segments, ranking, explanations."""

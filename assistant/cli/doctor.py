@@ -69,15 +69,25 @@ def _lyrics() -> Check:
 
 def _store() -> Check:
     from assistant.config import Settings
+    from assistant.core.audience_store import AudienceStore
     from assistant.core.memory import Memory
 
     settings = Settings()
     memory = Memory(settings)
     try:
         count = memory.songs.count()
+        audience = AudienceStore(memory)
+        counts = audience.counts()
+        _, _, segments = audience.segment_entries()
     finally:
         memory.close()
-    return Check("memory store", True, f"{memory.location} ({count} songs)")
+    dataset = f", {segments[0].get('dataset')} data" if segments else ""
+    return Check(
+        "memory store",
+        True,
+        f"{memory.location} ({count} songs made; catalogue {counts['songs']} songs, "
+        f"{counts['listeners']} listeners, {counts['segments']} segments{dataset})",
+    )
 
 
 def _home() -> Check:

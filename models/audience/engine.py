@@ -148,7 +148,7 @@ def ensure_audience(store: AudienceStore, progress=lambda f, m="": None) -> str 
     from models.audience.catalog import import_folder
 
     if store.segments.count():
-        return None
+        return "Demo data: synthetic listeners." if _dataset(store) == "demo" else None
     if not (DEMO_DIR / "plays.csv").is_file():
         raise ToolError(
             "There is no listening data yet. Import your label's plays: "

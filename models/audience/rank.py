@@ -9,9 +9,10 @@ Last.fm listeners (`benchmarks/audience_lastfm.py`).
 Two questions are answered:
 - cold start: a brand-new item with no plays, known only by its content vector. Which listeners
   will it win? Each listener gets a taste vector (the play-weighted mean of the content of what
-  they play); the item is compared with every taste, and with the listeners of the items whose
-  content is closest to it (lookalike audiences); a small activity prior favours listeners who
-  play a lot of different things. `cold_start_scores` is the blend the product uses.
+  they play); the item is compared with every taste, with the closest corner of each history
+  (history match, a soft maximum), and with the listeners of the items whose content is closest
+  to it (lookalike audiences); a small activity prior favours listeners who play a lot of
+  different things. `cold_start_scores` (or `ColdStartIndex`) is the blend the product uses.
 - warm start: which items for a listener, from co-listening (item-item cosine over listener
   sets, nearest neighbours only), and which items share an item's fans (`co_listening`).
 """

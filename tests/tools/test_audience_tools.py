@@ -136,3 +136,35 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
     with path.open() as fh:
         return list(csv.DictReader(fh))
+
+
+def test_audio_is_measured_and_catalogued(settings: Settings) -> None:
+    from models.music.render import available_renderer, render_wav
+
+    if available_renderer() is None:
+        pytest.skip("no audio renderer installed")
+    band = settings.workspace / "band"
+    band.mkdir()
+    render_wav(DEMO_DIR / "catalog" / "kitchen-door-reel.mid", band / "reel.wav", 22050)
+    shutil.copy(DEMO_DIR / "catalog" / "kitchen-door-reel.mid", band / "reel.mid")
+    (band / "broken.wav").write_bytes(b"RIFF\x00\x00\x00\x00WAVEfmt garbage")
+    session = Session(settings)
+    try:
+        route, done = turn(session, "what's the bpm of band/reel.wav")
+        assert route.tool == "analyze_audio" and done.ok, done.reply
+        assert abs(done.result["data"]["tempo_bpm"] - 130) < 6
+        assert "bpm" in done.reply and "dBFS" in done.reply
+        _, done = turn(session, "import the songs in ./band")
+        assert done.ok and done.result["data"]["added"] == 1, done.reply
+        assert [name for name, _ in done.result["data"]["failed"]] == ["broken"]
+        songs, _, _ = _store_entries(session, ["reel"])
+        assert songs[0].files.keys() == {"midi", "audio"}
+        assert songs[0].loudness_db is not None and songs[0].tempo_bpm == 130
+    finally:
+        session.close()
+
+
+def _store_entries(session: Session, ids: list[str]):  # noqa: ANN202
+    from assistant.core.audience_store import AudienceStore
+
+    return AudienceStore(session.memory).catalog_entries(ids)

@@ -26,7 +26,7 @@ def open_store(ctx: ToolContext) -> AudienceStore:
     memory = ctx.memory
     if memory is None:
         raise ToolError("The catalogue store is not open, so audiences can't be looked up.")
-    return AudienceStore(memory)
+    return AudienceStore.of(memory)
 
 
 def chat_features(song: Song) -> SongFeatures:

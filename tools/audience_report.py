@@ -160,11 +160,12 @@ def similar_report(
 
     found = store.similar_songs(vector, limit, exclude={song.song_id})
     rows = []
+    got, vecs, _ = store.catalog_entries([s.song_id for s, _, _ in found])
+    vec_of = {s.song_id: v for s, v in zip(got, vecs, strict=True)}
     for other, sim, meta in found:
         shared = sorted({*song.genres, *song.moods} & {*other.genres, *other.moods})
-        _, ovec, _ = store.catalog_entries([other.song_id])
         why = ([f"tags {', '.join(shared[:2])}"] if shared else []) + agreements(
-            vector, ovec[0], n=2
+            vector, vec_of[other.song_id], n=2
         )
         rows.append({"id": other.song_id, "title": other.title, "artist": other.artist,
                      "similarity": round(sim, 3), "why": why, "plays": int(meta.get("plays_total", 0))})  # fmt: skip

@@ -217,12 +217,30 @@ def train_lyrics(
     print(f"Interrupted runs resume from {work}; delete it to start over.")
 
 
+def _with_progress(events):  # noqa: ANN001, ANN202
+    """Pass events through, drawing a progress bar on a terminal (catalogue imports, renders)."""
+    from assistant.core.events import ToolProgress
+
+    if not sys.stderr.isatty():
+        yield from events
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
+    with Progress(*columns, transient=True) as progress:
+        task = progress.add_task("working", total=1.0)
+        for event in events:
+            if isinstance(event, ToolProgress):
+                progress.update(task, completed=event.fraction, description=event.message[:50])
+            yield event
+
+
 def _run_tool(name: str, args: dict[str, Any], json_out: bool) -> None:
     from assistant.core.events import collect_turn
 
     session = _session()
     try:
-        _, done = collect_turn(session.call_tool(name, args))
+        _, done = collect_turn(_with_progress(session.call_tool(name, args)))
     finally:
         session.close()
     if json_out:

@@ -34,7 +34,7 @@ def add_groups(app: typer.Typer, run_tool: Callable, session: Callable) -> None:
         try:
             if sess.memory is None:
                 raise typer.Exit(_fail(sess.memory_error or "the store is not open"))
-            store = AudienceStore(sess.memory)
+            store = AudienceStore.of(sess.memory)
             note = ensure_audience(store)
             for seg in segments_of(store)[0]:
                 where = ", ".join(f"{c} {s * 100:.0f}%" for c, s in seg.countries[:3])

@@ -76,7 +76,7 @@ def _store() -> Check:
     memory = Memory(settings)
     try:
         count = memory.songs.count()
-        audience = AudienceStore(memory)
+        audience = AudienceStore.of(memory)
         counts = audience.counts()
         _, _, segments = audience.segment_entries()
     finally:

@@ -72,6 +72,20 @@ class AudienceStore:
         self.catalog = self._collection(CATALOG)
         self.listeners = self._collection(LISTENERS)
         self.segments = self._collection(SEGMENTS)
+        self._segments: tuple | None = None  # read once per request (see `begin`)
+
+    @classmethod
+    def of(cls, memory: Memory) -> AudienceStore:
+        """The store over this Memory, opened once per process (opening costs about 3 ms)."""
+        store = memory.__dict__.get("_audience_store")
+        if store is None:
+            store = memory.__dict__["_audience_store"] = cls(memory)
+        store.begin()
+        return store
+
+    def begin(self) -> None:
+        """Start a request: segments are read again (another process may have rebuilt them)."""
+        self._segments = None
 
     def _collection(self, name: str):  # noqa: ANN202 (chromadb's Collection type)
         from models.audience.vectors import DIM
@@ -130,13 +144,10 @@ class AudienceStore:
     def similar_songs(
         self, vector: np.ndarray, n: int, exclude: set[str] | None = None
     ) -> list[tuple[SongFeatures, float, dict[str, Any]]]:
-        count = self.catalog.count()
-        if count == 0:
-            return []
         exclude = exclude or set()
-        res = self.catalog.query(
+        res = self.catalog.query(  # more results than songs is fine: Chroma returns them all
             query_embeddings=[vector.tolist()],
-            n_results=min(count, n + len(exclude)),
+            n_results=n + len(exclude),
             include=["metadatas", "distances"],
         )
         out = []
@@ -152,6 +163,7 @@ class AudienceStore:
 
     def replace_segments(self, ids: list[str], vectors: np.ndarray, metas: list[dict]) -> None:
         self.segments = _replace(self.segments, ids, vectors, metas)
+        self._segments = None
 
     def listener_entries(self) -> tuple[list[str], np.ndarray, list[dict[str, Any]]]:
         got = _get_all(self.listeners, ["metadatas", "embeddings"], None)
@@ -159,6 +171,11 @@ class AudienceStore:
         return list(got["ids"]), vecs, list(got["metadatas"])
 
     def segment_entries(self) -> tuple[list[str], np.ndarray, list[dict[str, Any]]]:
+        if self._segments is None:
+            self._segments = self._read_segments()
+        return self._segments
+
+    def _read_segments(self) -> tuple[list[str], np.ndarray, list[dict[str, Any]]]:
         got = _get_all(self.segments, ["metadatas", "embeddings"], None)
         vecs = np.asarray(got["embeddings"], dtype=np.float32)
         order = np.argsort([int(m.get("rank", 0)) for m in got["metadatas"]], kind="stable")

@@ -238,7 +238,7 @@ class Session:
         from tools.audience import catalogue_chat_song
 
         try:
-            catalogue_chat_song(AudienceStore(memory), song)
+            catalogue_chat_song(AudienceStore.of(memory), song)
         except Exception as exc:  # the song itself is saved; only its catalogue entry failed
             return f"\n\n(Not added to the catalogue: {exc})"
         return ""

@@ -174,7 +174,10 @@ def _lyric_reader() -> Callable[[Path], dict[str, Any]]:
 
 
 def import_folder(
-    folder: Path, store: AudienceStore, progress: Progress = lambda f, m="": None
+    folder: Path,
+    store: AudienceStore,
+    progress: Progress = lambda f, m="": None,
+    origin: str = "catalog",
 ) -> ImportReport:
     """Import every song below `folder` into the catalogue; see the module docstring."""
     from models.audience.vectors import content_vectors
@@ -203,7 +206,7 @@ def import_folder(
             report.song_ids.pop()
             report.failed.append((key, str(exc)))
             continue
-        song.content_hash = digest
+        song.content_hash, song.origin = digest, origin
         report.updated += key in known
         report.added += key not in known
         batch.append(song)

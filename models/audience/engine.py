@@ -48,8 +48,13 @@ class Snapshot:
 def import_listening(
     store: AudienceStore, plays: Path, profiles: Path | None = None, dataset: str = "yours"
 ) -> dict[str, Any]:
-    """Replace the listening data with a plays CSV (and profiles), then rebuild the segments."""
+    """Replace the listening data with a plays CSV (and profiles), then rebuild the segments.
+
+    The label's own data also replaces the demo: the demo's songs leave the catalogue.
+    """
     data = read_plays(plays, profiles)
+    if dataset != "demo" and store.catalog.get(where={"origin": "demo"}, limit=1)["ids"]:
+        store.catalog.delete(where={"origin": "demo"})
     model = rebuild_audience(store, data, dataset)
     return {
         "listeners": len(data.listeners),
@@ -147,7 +152,7 @@ def ensure_audience(store: AudienceStore, progress=lambda f, m="": None) -> str 
     """With no listening data in the store, load the synthetic demo; returns a note saying so."""
     from models.audience.catalog import import_folder
 
-    if store.segments.count():
+    if store.segment_entries()[0]:
         return "Demo data: synthetic listeners." if _dataset(store) == "demo" else None
     if not (DEMO_DIR / "plays.csv").is_file():
         raise ToolError(
@@ -155,7 +160,9 @@ def ensure_audience(store: AudienceStore, progress=lambda f, m="": None) -> str 
             "`cadenza audience import plays.csv --profiles listeners.csv` (format in the README)."
         )
     progress(0.1, "loading the demo catalogue")
-    import_folder(DEMO_DIR / "catalog", store, lambda f, m="": progress(0.1 + 0.6 * f, m))
+    import_folder(
+        DEMO_DIR / "catalog", store, lambda f, m="": progress(0.1 + 0.6 * f, m), origin="demo"
+    )
     progress(0.75, "building the demo segments")
     import_listening(store, DEMO_DIR / "plays.csv", DEMO_DIR / "listeners.csv", dataset="demo")
     return demo_note()

@@ -127,9 +127,12 @@ def cluster(features: np.ndarray, seed: int = 0) -> np.ndarray:
     from sklearn.cluster import KMeans
     from sklearn.metrics import silhouette_score
 
+    distinct = len(np.unique(features.round(5), axis=0))
+    if distinct <= K_RANGE.start:  # as many kinds of listener as segments: no choice to make
+        return KMeans(n_clusters=max(distinct, 1), n_init=1, random_state=seed).fit(features).labels_
     best = None
     for k in K_RANGE:
-        if k >= len(features):
+        if k >= distinct:
             break
         km = KMeans(n_clusters=k, n_init=8, random_state=seed).fit(features)
         sample = min(len(features), 3000)

@@ -223,3 +223,31 @@ def test_release_dates_and_segment_references() -> None:
     assert segment_ref("describe segment 2") == "segment 2"
     assert segment_ref("who are the second segment?") == "the second segment"
     assert segment_ref("who are the best listeners for it") is None
+
+
+def test_your_own_listening_data_replaces_the_demo(settings: Settings, tmp_path: Path) -> None:
+    from models.audience.engine import import_listening
+
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    stems = ["quiet-hours", "kitchen-door-reel", "evensong-in-f"]
+    for stem in stems:
+        shutil.copy(DEMO_DIR / "catalog" / f"{stem}.mid", folder / f"my-{stem}.mid")
+    plays = tmp_path / "plays.csv"
+    rows = [f"L{i},my-{stems[i % 3]},{1 + i % 5},2026-09-0{1 + i % 9}" for i in range(36)]
+    plays.write_text("listener_id,song_or_artist_id,plays,date\n" + "\n".join(rows) + "\n")
+    memory = Memory(settings)
+    try:
+        store = AudienceStore(memory)
+        ensure_audience(store)
+        assert store.catalog.count() == 60
+        import_folder(folder, store)
+        info = import_listening(store, plays)
+        assert store.catalog.count() == 3  # the demo songs are gone, the label's stay
+        assert info["listeners"] == 36 and info["segments"] >= 3
+        assert ensure_audience(store) is None  # no demo note any more
+        segments, _, metas = segments_of(store)
+        assert {m["dataset"] for m in metas} == {"yours"}
+        assert sum(s.size for s in segments) == 36
+    finally:
+        memory.close()

@@ -109,6 +109,8 @@ def segment_report(
     from models.audience.insights import resolve_segment
 
     segments, centres, metas = segments_of(store)
+    if query.strip().lower() == "all":
+        return overview(segments, note)
     seg = resolve_segment(segments, query)
     if ctx.state is not None:
         ctx.state.segment = seg.seg_id  # "write something for them"
@@ -136,6 +138,34 @@ def segment_report(
               "songs": [{"id": s.song_id, "title": s.title, "fit": round(sim, 3)} for s, sim, _ in fits]},
         preview="\n".join(lines),
     )  # fmt: skip
+
+
+def overview(segments: list, note: str | None) -> ToolResult:  # noqa: ANN001 (Segment)
+    """All segments at a glance: who they are, where, how active, what they like."""
+    total = sum(s.size for s in segments)
+    import textwrap
+
+    lines = []
+    for seg in segments:
+        where = ", ".join(f"{c} {_pct(x)}" for c, x in seg.countries[:2])
+        name = seg.name if len(seg.name) <= 38 else seg.name[:37] + "…"
+        lines.append(
+            f"{seg.rank + 1}. {name:<38} {seg.size:>5}  {_pct(seg.active_share):>4} active  {where}"
+        )
+        lines.append(
+            textwrap.fill(seg.profile, width=78, initial_indent="   ", subsequent_indent="   ")
+        )
+    biggest = segments[0]
+    summary = (
+        f"Your {total:,} listeners fall into {len(segments)} segments. The biggest is the "
+        f"{biggest.name} ({biggest.size}): {biggest.profile}. Ask about one ('describe segment "
+        f"2'), or make a song and ask who would like it."
+    )
+    if note:
+        summary += f"\n\n({note})"
+    rows = [{"segment": s.seg_id, "name": s.name, "size": s.size, "active_share": s.active_share,
+             "countries": s.countries, "profile": s.profile} for s in segments]  # fmt: skip
+    return ToolResult(summary=summary, data={"segments": rows}, preview="\n".join(lines))
 
 
 def _make_words(make: dict[str, Any]) -> str:

@@ -161,6 +161,9 @@ def compose(
         if taken:
             said = ", ".join(f"{k} {v}" for k, v in taken.items())
             why += f" Written for the {name}: {said}, from what they play."
+        if style is None:  # what they play is no style the engine writes: a song, not a hymn
+            style = "folk"
+            why += " Their music has no style the engine writes, so it is a folk-song form."
     meter, style = meter or "4/4", style or "chorale"
     feel = mood_params(mood)
     mode = mode or feel.mode

@@ -255,7 +255,7 @@ def _run_tool(name: str, args: dict[str, Any], json_out: bool) -> None:
 
 
 add_tool_commands(app, _run_tool)
-add_groups(app, _run_tool, _session)
+add_groups(app, _run_tool)
 
 
 def main() -> None:

@@ -27,6 +27,13 @@ SEGMENT_QUESTION = re.compile(
     r"which songs|what songs|profile|show me)\b",
     re.I,
 )
+# "who are my listeners?", "show me the segments": all segments, when no song is meant.
+OVERVIEW = re.compile(
+    r"\b(?:my|our|the|all(?: the| my| our)?)\s+(?:listeners?|audiences?|fans|fanbase|"
+    r"(?:listener |audience )?segments|crowds?)\b",
+    re.I,
+)
+SONG_POINTER = re.compile(r"\b(?:it|this|that|these|the (?:song|track|tune|piece))\b", re.I)
 NOT_A_SEGMENT = {"right", "best", "most", "likely", "potential", "new", "target", "ideal", "core"}
 MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1
@@ -48,6 +55,8 @@ def segment_ref(text: str) -> str | None:
         words = m.group(1).strip().lower()
         if words.split()[0] not in NOT_A_SEGMENT and words not in ("song's", "track's"):
             return words
+    if OVERVIEW.search(text) and not SONG_POINTER.search(text):
+        return "all"
     return None
 
 

@@ -247,13 +247,15 @@ def make_params(songs: list[SongFeatures], weight: np.ndarray) -> dict[str, Any]
     tempos = [(s.tempo_bpm, x) for s, x in zip(songs, w, strict=True) if s.tempo_bpm and x > 0]
     if tempos:
         params["tempo"] = int(round(sum(t * x for t, x in tempos) / sum(x for _, x in tempos)))
-    for attr, name in (("mode", "mode"), ("style", "style"), ("meter", "meter")):
+    for attr in ("mode", "style", "meter"):
         votes: Counter[str] = Counter()
         for s, x in zip(songs, w, strict=True):
-            if getattr(s, attr):
-                votes[getattr(s, attr)] += x
-        if votes:
-            params[name] = votes.most_common(1)[0][0]
+            votes[getattr(s, attr) or ""] += x
+        value, share = votes.most_common(1)[0] if votes else ("", 0.0)
+        # A style only when it is what they mostly play: a few reels in a pop crowd's plays
+        # don't make it an Irish crowd.
+        if value and (attr != "style" or share >= 0.4):
+            params[attr] = value
     instruments: Counter[str] = Counter()
     for s, x in zip(songs, w, strict=True):
         if s.instruments:

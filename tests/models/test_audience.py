@@ -223,6 +223,9 @@ def test_release_dates_and_segment_references() -> None:
     assert segment_ref("describe segment 2") == "segment 2"
     assert segment_ref("who are the second segment?") == "the second segment"
     assert segment_ref("who are the best listeners for it") is None
+    assert segment_ref("who are my listeners?") == "all"
+    assert segment_ref("show me the audience segments") == "all"
+    assert segment_ref("would my fans like this?") is None
 
 
 def test_your_own_listening_data_replaces_the_demo(settings: Settings, tmp_path: Path) -> None:

@@ -24,6 +24,8 @@ pytestmark = pytest.mark.slow
 def test_a_chat_song_gets_an_audience_then_a_segment_gets_a_song(settings: Settings) -> None:
     session = Session(settings.model_copy(update={"seed": 5}))
     try:
+        route, done = turn(session, "who are my listeners?")
+        assert route.args == {"segment": "all"} and len(done.result["data"]["segments"]) == 5
         _, done = turn(session, "compose a slow melancholic piece in E minor for piano")
         assert done.ok
         release = (date.today() + timedelta(days=30)).isoformat()
@@ -109,7 +111,7 @@ def test_cli_audience_segments(settings: Settings) -> None:
         [str(cli), "audience", "segments"], capture_output=True, text=True, env=env, timeout=240
     )
     assert out.returncode == 0, out.stderr
-    assert len(re.findall(r"^\d\. .+: \d+ listeners, \d+% active", out.stdout, re.M)) == 5
+    assert len(re.findall(r"^\d\. .+ listeners +\d+ +\d+% active", out.stdout, re.M)) == 5
     assert "synthetic" in out.stdout
     out = subprocess.run(
         [str(cli), "audience", "for", "Quiet Hours", "--json"],

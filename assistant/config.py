@@ -36,11 +36,12 @@ class Settings(BaseSettings):
         ge=100,
         description="Longer chat messages are refused with a clear message (paste lyrics as a file).",
     )
-    router_min_confidence: float = Field(
-        default=0.45,
+    router_min_confidence: float | None = Field(
+        default=None,
         ge=0.0,
         le=1.0,
-        description="Below this intent confidence the assistant asks instead of acting.",
+        description="Below this intent confidence the assistant asks instead of acting "
+        "(default: the threshold tuned with the intent classifier).",
     )
     workspace: Path = Field(
         default_factory=Path.cwd,

@@ -175,8 +175,6 @@ def find_audience(
     note = ensure_audience(store, ctx.progress)
     if segment:
         return segment_report(ctx, store, segment, limit, note)
-    if not song and not (ctx.state and ctx.state.current):
-        return segment_report(ctx, store, "all", limit, note)  # no song yet: who they all are
     features, vector = resolve_song(ctx, store, song)
     return song_report(ctx, store, features, vector, parse_release(release_date), limit, note)
 

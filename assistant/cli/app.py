@@ -181,6 +181,14 @@ def train_composition() -> None:
     print(f"Checkpoint written to {path}")
 
 
+@train_app.command("router")
+def train_router() -> None:
+    """Retrain the router's intent classifier (MiniLM features, logistic regression; seconds)."""
+    from models.train.router import train
+
+    train()
+
+
 @train_app.command("lyrics")
 def train_lyrics(
     model: str = typer.Option("all", help="minilm, bilstm, ensemble (of the two) or all."),

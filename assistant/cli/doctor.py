@@ -67,6 +67,18 @@ def _lyrics() -> Check:
     return Check("lyric-emotion checkpoints", True, ", ".join(found), "cadenza train lyrics")
 
 
+def _router() -> Check:
+    from assistant.config import Settings
+    from assistant.core.router import make_router
+
+    router = make_router(Settings())
+    if router.classifier is None:
+        return Check("intent classifier", False, router.classifier_problem or "missing",
+                     "cadenza train router")  # fmt: skip
+    cv = max(router.classifier.config.get("cv_accuracy", {}).values(), default=0.0)
+    return Check("intent classifier", True, f"router-v1 (cross-validated accuracy {cv:.1%})")
+
+
 def _store() -> Check:
     from assistant.config import Settings
     from assistant.core.audience_store import AudienceStore
@@ -155,6 +167,7 @@ def gather() -> list[Check]:
         _guard("MiniLM encoder", _encoder),
         _guard("composition checkpoint", _composition),
         _guard("lyric-emotion checkpoints", _lyrics),
+        _guard("intent classifier", _router),
         _guard("memory store", _store),
         _guard("General MIDI soundfont", _soundfont),
         _guard("audio renderer (render it to WAV)", _renderer, required=False),

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from assistant.config import Settings
     from assistant.core.state import DialogueState, Song
     from models.embeddings.encoder import MiniLM
+    from models.intents.classifier import IntentClassifier
 
 PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
 MUSIC_ARGS = (
@@ -40,7 +41,18 @@ TOOL_SLOTS: dict[str, tuple[str, ...]] = {
     "analyze_audio": ("path",),
 }
 AUDIENCE_TOOLS = ("find_audience", "similar_songs", "import_catalog")
-GENERIC_SONG_WORDS = {"song", "track", "tune", "piece", "one", "thing", "melody", "new", "latest", "last"}
+GENERIC_SONG_WORDS = {
+    "song",
+    "track",
+    "tune",
+    "piece",
+    "one",
+    "thing",
+    "melody",
+    "new",
+    "latest",
+    "last",
+}
 # Tools that cannot act without a file, and the question to ask for it.
 NEEDS_FILE = {
     "harmonize": "Which MIDI file holds your melody? Put it in the workspace and say, for "
@@ -60,7 +72,9 @@ LYRICS_QUESTION = (
 LYRICS_REF = re.compile(r"\b(lyrics?|words|them|they|those|these|again|same)\b", re.I)
 LYRIC_WORDS = re.compile(r"\b(lyrics?|words|verses?|for them|to them|song text)\b", re.I)
 LYRIC_CUE = re.compile(r"\b(lyrics?|words|lines?|verses?|feels?|feeling|mood|emotions?)\b", re.I)
-FOR_THEM = re.compile(r"\bfor (?:them|those (?:listeners|people|fans)|that (?:crowd|segment|group))\b", re.I)
+FOR_THEM = re.compile(
+    r"\bfor (?:them|those (?:listeners|people|fans)|that (?:crowd|segment|group))\b", re.I
+)
 QUOTED = re.compile(r"[\"“]([^\"”]{12,})[\"”]")
 CHOICES = (
     "compose music, harmonise a melody file, change the current song, render it to audio, "
@@ -68,6 +82,7 @@ CHOICES = (
 )
 
 
+NEAREST_MIN = 0.45  # the exemplar router's threshold (mean cosine of the two best exemplars)
 CUE_BONUS = 0.12  # added to an intent's score when the message opens with one of its cues
 
 
@@ -110,7 +125,7 @@ def load_intents(folder: Path = PROMPTS_DIR / "intents") -> list[Intent]:
                 data["intent"],
                 data.get("tool"),
                 data.get("description", ""),
-                tuple(data["examples"]),
+                tuple(str(e) for e in data["examples"]),  # YAML reads "12345" as a number
                 cues,
             )
         )
@@ -121,18 +136,54 @@ class Router:
     """Classifies intents and fills arguments. Embeddings of the exemplars are cached on disk."""
 
     def __init__(
-        self, encoder: MiniLM, cache_dir: Path | None = None, min_confidence: float = 0.45
+        self,
+        encoder: MiniLM,
+        cache_dir: Path | None = None,
+        min_confidence: float | None = None,
+        classifier: IntentClassifier | None | str = "committed",
     ):
         self.encoder = encoder
-        self.min_confidence = min_confidence
         self.intents = load_intents()
-        self._labels: list[int] = []
-        texts: list[str] = []
-        for i, intent in enumerate(self.intents):
-            texts += intent.examples
-            self._labels += [i] * len(intent.examples)
-        self._labels_arr = np.array(self._labels)
-        self._matrix = self._exemplar_vectors(texts, cache_dir)
+        self._by_name = {i.name: i for i in self.intents}
+        self.classifier_problem: str | None = None
+        self.classifier = self._classifier() if classifier == "committed" else classifier
+        tuned = self.classifier.config.get("min_confidence") if self.classifier else None
+        # Probabilities and exemplar similarities live on different scales: each its own default.
+        self.min_confidence = (
+            min_confidence if min_confidence is not None else (tuned or NEAREST_MIN)
+        )
+        self._cache_dir = cache_dir
+        self._matrix: np.ndarray | None = None
+        if self.classifier is None:
+            self._exemplars()
+
+    def _classifier(self) -> IntentClassifier | None:
+        """The committed classifier, if it was trained on these intents; else exemplars alone."""
+        from assistant.errors import CheckpointError
+        from models.intents.classifier import cached_classifier, intents_fingerprint
+
+        try:
+            model = cached_classifier()
+        except CheckpointError as exc:
+            self.classifier_problem = str(exc)
+            return None
+        if model.fingerprint != intents_fingerprint(self.intents):
+            self.classifier_problem = (
+                "The intent classifier was trained on other exemplars; retrain it with "
+                "`cadenza train router` (nearest exemplars are used meanwhile)."
+            )
+            return None
+        return model
+
+    def _exemplars(self) -> np.ndarray:
+        if self._matrix is None:
+            texts, labels = [], []
+            for i, intent in enumerate(self.intents):
+                texts += intent.examples
+                labels += [i] * len(intent.examples)
+            self._labels_arr = np.array(labels)
+            self._matrix = self._exemplar_vectors(texts, self._cache_dir)
+        return self._matrix
 
     def _exemplar_vectors(self, texts: list[str], cache_dir: Path | None) -> np.ndarray:
         key = hashlib.sha1(("\n".join(texts) + self.encoder.fingerprint).encode()).hexdigest()[:16]
@@ -151,12 +202,21 @@ class Router:
         return vectors
 
     def classify(self, text: str) -> list[tuple[Intent, float]]:
-        """Intents with scores, best first: exemplar similarity plus a bonus for an opening cue.
+        """Intents with probabilities from the trained classifier, best first."""
+        if self.classifier is None:
+            return self.classify_nearest(text)
+        x = self.classifier.features(self.encoder.encode([text]), [text], self.intents)
+        probs = self.classifier.probabilities(x)[0]
+        ranked = sorted(zip(self.classifier.labels, probs, strict=True), key=lambda lp: -lp[1])
+        return [(self._by_name[label], float(p)) for label, p in ranked]
+
+    def classify_nearest(self, text: str) -> list[tuple[Intent, float]]:
+        """Intents by exemplar similarity plus a bonus for a cue (the fallback, and a baseline).
 
         MiniLM weighs nouns over verbs ("make a jig" sits close to "open the jig"), so the verb
         a message opens with is added as a small, data-driven prior.
         """
-        sims = self._matrix @ self.encoder.encode([text])[0]
+        sims = self._exemplars() @ self.encoder.encode([text])[0]
         scores = []
         for i, intent in enumerate(self.intents):
             top = np.sort(sims[self._labels_arr == i])[-2:]
@@ -165,22 +225,14 @@ class Router:
         return sorted(scores, key=lambda s: s[1], reverse=True)
 
     def route(self, text: str, state: DialogueState | None = None) -> Route:
-        text, payload = split_payload(text)
-        quoted = QUOTED.search(text) if payload is None else None
-        probe = f'{text[: quoted.start()]}"these words"{text[quoted.end() :]}' if quoted else text
-        if quoted and not LYRIC_CUE.search(text[: quoted.start()] + text[quoted.end() :]):
-            quoted, probe = None, text  # a quoted title, not lyrics
-        if not quoted and (title := QUOTED_TITLE.search(probe)):
-            # "who would like 'Kitchen Door Reel'?": the title's words say nothing of the intent.
-            probe = f"{probe[: title.start()]}the song{probe[title.end() :]}"
-        # A quoted lyric is judged by what is asked about it, not by what it says.
+        text, payload, quoted, probe = read_message(text)
         ranked = self.classify(probe)
         intent, score = ranked[0]
         score = min(score, 1.0)
         slots = extract_slots(text)
         if slots.problems:  # an impossible key or mode: say so rather than guess
             return Route(intent.name, None, {}, score, question=" ".join(slots.problems))
-        if score < self.min_confidence:
+        if score < self.min_confidence or intent.name == "unclear":
             return Route(
                 "unclear",
                 None,
@@ -247,6 +299,23 @@ class Router:
         args.update(changes)
         args.update(said)
         return Route("modify", current.tool, _tool_args(current.tool, args), score)
+
+
+def read_message(text: str) -> tuple[str, str | None, re.Match[str] | None, str]:
+    """(request, payload, quoted lyric, the text to classify) of a message.
+
+    A quoted lyric is judged by what is asked about it, not by what it says; a quoted title
+    ("who would like 'Kitchen Door Reel'?") becomes "the song", as its words say nothing of
+    the intent.
+    """
+    text, payload = split_payload(text)
+    quoted = QUOTED.search(text) if payload is None else None
+    probe = f'{text[: quoted.start()]}"these words"{text[quoted.end() :]}' if quoted else text
+    if quoted and not LYRIC_CUE.search(text[: quoted.start()] + text[quoted.end() :]):
+        quoted, probe = None, text  # a quoted title, not lyrics
+    if not quoted and (title := QUOTED_TITLE.search(probe)):
+        probe = f"{probe[: title.start()]}the song{probe[title.end() :]}"
+    return text, payload, quoted, probe
 
 
 def split_payload(text: str) -> tuple[str, str | None]:

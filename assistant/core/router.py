@@ -72,6 +72,7 @@ LYRICS_QUESTION = (
 LYRICS_REF = re.compile(r"\b(lyrics?|words|them|they|those|these|again|same)\b", re.I)
 LYRIC_WORDS = re.compile(r"\b(lyrics?|words|verses?|for them|to them|song text)\b", re.I)
 LYRIC_CUE = re.compile(r"\b(lyrics?|words|lines?|verses?|feels?|feeling|mood|emotions?)\b", re.I)
+DESCRIBED = re.compile(r"^([^:\n]{3,60}?):\s+(?=(?:\S+\s+){7})", re.S)
 FOR_THEM = re.compile(
     r"\bfor (?:them|those (?:listeners|people|fans)|that (?:crowd|segment|group))\b", re.I
 )
@@ -315,6 +316,9 @@ def read_message(text: str) -> tuple[str, str | None, re.Match[str] | None, str]
         quoted, probe = None, text  # a quoted title, not lyrics
     if not quoted and (title := QUOTED_TITLE.search(probe)):
         probe = f"{probe[: title.start()]}the song{probe[title.end() :]}"
+    if described := DESCRIBED.match(probe):
+        # "make a track like this: <a long description>": the request is before the colon.
+        probe = described.group(1)
     return text, payload, quoted, probe
 
 

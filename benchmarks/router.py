@@ -111,6 +111,28 @@ def intent_section(records: list[dict], n_errors: int) -> dict:
         out["accuracy"][split], out["classify_top1"][split] = acc, top1
         print(f"| {split} | {len(rs)} | **{acc:.1f}%** | {top1:.1f}% |")
 
+    print("\n### Questions and wrong actions\n")
+    print(
+        "| split | asked, the right intent among the choices | asked, without it | acted on a wrong intent (silently) |"
+    )
+    print("|---|---|---|---|")
+    out["outcomes"] = {}
+    for split in SPLITS:
+        rs = [r for r in records if r["item"]["split"] == split and not r["correct"]]
+        offered = sum(
+            bool(r["route"].choices) and r["item"]["intent"] in r["route"].choices for r in rs
+        )
+        asked = sum(r["route"].tool is None for r in rs) - offered
+        wrong = sum(r["route"].tool is not None for r in rs)
+        n = sum(1 for r in records if r["item"]["split"] == split)
+        out["outcomes"][split] = {
+            "offered": offered,
+            "asked": asked,
+            "wrong_action": wrong,
+            "items": n,
+        }
+        print(f"| {split} | {offered} | {asked} | {wrong} ({_pct(wrong, n):.1f}%) |")
+
     print("\n### Accuracy if the confidence threshold were...\n")
     print("| threshold | " + " | ".join(SPLITS) + " |\n|---|" + "---|" * len(SPLITS))
     for t in THRESHOLDS:

@@ -19,6 +19,7 @@ import numpy as np
 import yaml
 
 from assistant.core.audience_slots import QUOTED_TITLE
+from assistant.core.planner import choices_question, clauses, pick_choice
 from assistant.core.slots import Slots, extract_slots
 
 if TYPE_CHECKING:
@@ -83,6 +84,7 @@ CHOICES = (
 )
 
 
+TORN_TOP, TORN_SECOND = 0.5, 0.2  # below / above these, the two likeliest intents are a choice
 NEAREST_MIN = 0.45  # the exemplar router's threshold (mean cosine of the two best exemplars)
 CUE_BONUS = 0.12  # added to an intent's score when the message opens with one of its cues
 
@@ -105,6 +107,7 @@ class Route:
     args: dict[str, Any] = field(default_factory=dict)
     confidence: float = 0.0  # the best intent's score, capped at 1
     question: str | None = None  # ask this instead of calling a tool
+    choices: list[str] = field(default_factory=list)  # intents a clarifying question offers
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -226,6 +229,10 @@ class Router:
         return sorted(scores, key=lambda s: s[1], reverse=True)
 
     def route(self, text: str, state: DialogueState | None = None) -> Route:
+        pending = state.pending if state is not None else None
+        if pending and (choice := pick_choice(text, pending.get("intents", []))):
+            return self.route_as(pending["text"], choice, state)  # the answer to our question
+        message = text
         text, payload, quoted, probe = read_message(text)
         ranked = self.classify(probe)
         intent, score = ranked[0]
@@ -233,7 +240,64 @@ class Router:
         slots = extract_slots(text)
         if slots.problems:  # an impossible key or mode: say so rather than guess
             return Route(intent.name, None, {}, score, question=" ".join(slots.problems))
-        if score < self.min_confidence or intent.name == "unclear":
+        if score < self.min_confidence or intent.name == "unclear" or self._torn(ranked):
+            asked = choices_question([(i.name, p) for i, p in ranked])
+            if asked and intent.name != "unclear" and len(message) < 300:
+                return Route("unclear", None, {}, score, question=asked[0], choices=asked[1])
+            question = f"I'm not sure what you'd like. I can {CHOICES}."
+            return Route("unclear", None, {}, score, question=question)
+        return self._decide(intent, score, text, payload, quoted, probe, slots, state)
+
+    def _torn(self, ranked: list[tuple[Intent, float]]) -> bool:
+        """Two tool intents both plausible and neither sure: ask rather than guess."""
+        if self.classifier is None or len(ranked) < 2:
+            return False
+        (first, p1), (second, p2) = ranked[0], ranked[1]
+        return p1 < TORN_TOP and p2 >= TORN_SECOND and None not in (first.tool, second.tool)
+
+    def route_as(self, text: str, name: str, state: DialogueState | None) -> Route:
+        """Route a message as the intent the producer chose."""
+        text, payload, quoted, probe = read_message(text)
+        return self._decide(
+            self._by_name[name], 1.0, text, payload, quoted, probe, extract_slots(text), state
+        )
+
+    def plan(self, text: str) -> list[str] | None:
+        """The steps of a multi-step request, or None when it is one request.
+
+        Each clause must read as a different tool request on its own; lyrics pasted under the
+        message go with the first step that reads them.
+        """
+        request, payload = split_payload(text)
+        steps = clauses(request)
+        if len(steps) < 2 or len(steps) > 5:
+            return None
+        names = []
+        for step in steps:
+            intent, p = self.classify(read_message(step)[3])[0]
+            if intent.tool is None or p < max(self.min_confidence, 0.4):
+                return None
+            names.append(intent.name)
+        if len(set(names)) < 2:
+            return None
+        if payload:
+            first = next((i for i, n in enumerate(names) if n in ("analyze_lyrics", "compose")), 0)
+            steps[first] = f"{steps[first]}:\n{payload}"
+        return steps
+
+    def _decide(
+        self,
+        intent: Intent,
+        score: float,
+        text: str,
+        payload: str | None,
+        quoted: re.Match[str] | None,
+        probe: str,
+        slots: Slots,
+        state: DialogueState | None,
+    ) -> Route:
+        """The tool call (or the question) for a message whose intent is known."""
+        if intent.name == "unclear":
             return Route(
                 "unclear",
                 None,
@@ -295,6 +359,12 @@ class Router:
         args = current.args()
         changes = apply_changes(text, args)
         said = {k: v for k, v in slots.values.items() if k in MUSIC_ARGS}
+        if not changes and not said and score < 1.0:
+            question = (
+                f"What should I change about '{current.title}'? For example: faster, in minor, "
+                "16 bars, for strings, or another version."
+            )
+            return Route("modify", None, {}, score, question=question)
         if "tempo" in changes and slots.tempo_word:  # "slow it down": relative, not "slow" = 66
             said.pop("tempo", None)
         args.update(changes)

@@ -11,7 +11,7 @@ import queue
 import re
 import threading
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -123,10 +123,18 @@ class Session:
             yield from self._finish(str(exc), None, ok=False)
             return
         try:
-            route = self.router.route(message, self.state)
+            steps = None if self.state.pending else self.router.plan(message)
+            route = None if steps else self.router.route(message, self.state)
         except Exception as exc:  # the router failing must not end the conversation
             yield from self._finish(f"I couldn't understand that message ({exc}).", None, ok=False)
             return
+        if steps:
+            self.state.pending = None
+            yield from self._run_plan(steps, message)
+            return
+        assert route is not None
+        # A question with choices waits for its answer ("1", "the second"); anything else clears it.
+        self.state.pending = {"text": message, "intents": route.choices} if route.choices else None
         yield RouteDecided(route.tool, route.args, route.confidence, route.intent, route.question)
         if route.question:
             yield from self._finish(route.question, None, ok=True, user=message)
@@ -146,6 +154,11 @@ class Session:
         yield from self._act(Route(intent=name, tool=name, args=args, confidence=1.0), None)
 
     def _act(self, route: Route, message: str | None) -> Iterator[Event]:
+        reply, result = yield from self._step(route)
+        yield from self._finish(reply, route.tool, ok=result.ok, user=message, result=result)
+
+    def _step(self, route: Route) -> Generator[Event, None, tuple[str, ToolResult]]:
+        """Run one tool call; yields its events, returns its reply and result."""
         result: ToolResult | None = None
         for event in self._run_tool(route):
             if isinstance(event, ToolResult):
@@ -157,7 +170,34 @@ class Session:
         if result.ok and result.song:
             follow_up = route.intent == "modify" and self.state.current is not None
             reply += self._keep_song(result.song, self.state.current.id if follow_up else None)
-        yield from self._finish(reply, route.tool, ok=result.ok, user=message, result=result)
+        return reply, result
+
+    def _run_plan(self, steps: list[str], message: str) -> Iterator[Event]:
+        """A multi-step request: each step routed with the state the steps before it left."""
+        from assistant.core.planner import CHOICE_LABELS
+
+        parts, result, tool, ok = [], None, None, True
+        for n, step in enumerate(steps, start=1):
+            route = self.router.route(step, self.state)
+            yield RouteDecided(
+                route.tool, route.args, route.confidence, route.intent, route.question
+            )
+            head = f"Step {n} of {len(steps)}: {CHOICE_LABELS.get(route.intent, route.intent)}."
+            if route.question or route.tool is None:
+                parts.append(f"{head}\n{route.question or 'There was nothing to do.'}")
+                ok = False
+                break
+            reply, result = yield from self._step(route)
+            tool = route.tool
+            if n < len(steps):  # the next step is already asked for: no "Next:" hint
+                reply = re.sub(r"\n\nNext: [^\n]*$", "", reply)
+            parts.append(f"{head}\n{reply}")
+            if not result.ok:
+                ok = False
+                break
+        if not ok and n < len(steps):
+            parts.append(f"I stopped at step {n} of {len(steps)}; the steps before it are done.")
+        yield from self._finish("\n\n".join(parts), tool, ok=ok, user=message, result=result)
 
     def _run_tool(self, route: Route) -> Iterator[Event | ToolResult]:
         """Run the tool in a worker thread so progress events stream while it works."""

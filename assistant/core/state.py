@@ -99,6 +99,8 @@ class DialogueState:
     lyrics: str | None = None
     # The listener segment last described: "write something for them".
     segment: str | None = None
+    # A clarifying question awaiting its answer: {"text": the message, "intents": the choices}.
+    pending: dict[str, Any] | None = None
 
     def add_song(self, song: Song) -> None:
         self.current = song
@@ -120,6 +122,7 @@ class DialogueState:
             turns=int(data.get("turns", 0)),
             lyrics=data.get("lyrics") if isinstance(data.get("lyrics"), str) else None,
             segment=data.get("segment") if isinstance(data.get("segment"), str) else None,
+            pending=data.get("pending") if isinstance(data.get("pending"), dict) else None,
         )
 
     def save(self, path: Path) -> None:

@@ -70,4 +70,7 @@ def pick_choice(text: str, options: list[str]) -> str | None:
         label = CHOICE_LABELS.get(option, option)
         if answer and (answer in label or answer == option.replace("_", " ")):
             return option
-    return None
+    # "render it", "find it": the verb of exactly one choice
+    words = set(answer.split())
+    verbs = [o for o in options if CHOICE_LABELS.get(o, o).split()[0] in words]
+    return verbs[0] if len(verbs) == 1 else None

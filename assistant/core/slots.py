@@ -131,14 +131,25 @@ def _number(word: str) -> int:
 
 
 def _word_match(
-    text: str, table: dict[str, Any], plural: bool = False
+    text: str, table: dict[str, Any], plural: bool = False, first: bool = False
 ) -> tuple[str, Any] | None:
-    """The longest table word present in the text as a whole word ("violins" too if `plural`)."""
+    """The longest table word present in the text as a whole word ("violins" too if `plural`).
+
+    With `first`, the word said first wins (the longest where two start together): in "a piano
+    ballad with soft strings behind it" the lead is the piano.
+    """
     ending = "(?:e?s)?" if plural else ""
+    found = []
     for word in sorted(table, key=len, reverse=True):
-        if re.search(rf"(?<![\w-]){re.escape(word)}{ending}(?![\w-])", text, re.I):
-            return word, table[word]
-    return None
+        m = re.search(rf"(?<![\w-]){re.escape(word)}{ending}(?![\w-])", text, re.I)
+        if m:
+            if not first:
+                return word, table[word]
+            found.append((m.start(), -len(word), word))
+    if not found:
+        return None
+    word = min(found)[2]
+    return word, table[word]
 
 
 def extract_key(text: str, slots: Slots) -> None:
@@ -207,7 +218,7 @@ def extract_slots(text: str) -> Slots:
         slots.values["style"] = hit[1]
     if hit := _word_match(text, MOODS):
         slots.values["mood"] = hit[0].lower()
-    if hit := _word_match(text, INSTRUMENTS, plural=True):
+    if hit := _word_match(text, INSTRUMENTS, plural=True, first=True):
         slots.values["instrument"] = hit[0].lower()
     if m := SEED.search(text):
         slots.values["seed"] = int(m.group(1))

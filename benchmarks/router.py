@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 DATA = ROOT / "tests" / "router_data" / "requests.yaml"
+HELDOUT = ROOT / "tests" / "router_data" / "heldout.yaml"
 MUSICCAPS = ROOT.parent / "shared" / "data" / "musiccaps" / "musiccaps-public.csv"
 SPLITS = ("dev", "test")
 THRESHOLDS = (0.35, 0.40, 0.45, 0.50, 0.55, 0.60)
@@ -329,6 +330,32 @@ def _vocab_tables() -> tuple[dict, ...]:
     return MOODS, STYLE_WORDS, INSTRUMENTS, TEMPO_WORDS
 
 
+def heldout_section(router, path: Path) -> dict:  # noqa: ANN001
+    """Accuracy on requests written after the classifier was final (never used to improve it)."""
+    if not path.is_file():
+        return {}
+    import yaml
+
+    items = yaml.safe_load(path.read_text())
+    state = mid_conversation_state()
+    wrong = []
+    for item in items:
+        route = router.route(item["text"], state)
+        if not is_correct(item["intent"], route):
+            wrong.append(
+                (item["text"], item["intent"], route.intent, route.confidence, route.choices)
+            )
+    acc = _pct(len(items) - len(wrong), len(items))
+    offered = sum(1 for *_, choices in wrong if choices)
+    print(f"\n## Held-out requests ({path.name}: {len(items)} written after training)\n")
+    print(f"intent accuracy **{acc:.1f}%**; of {len(wrong)} mistakes, {offered} were questions "
+          "offering the right intent among the choices\n")  # fmt: skip
+    print("| text | expected | got | confidence |\n|---|---|---|---|")
+    for text, expected, got, conf, _ in wrong:
+        print(f"| {text} | {expected} | {got} | {conf:.2f} |")
+    return {"items": len(items), "accuracy": acc, "mistakes": len(wrong), "offered": offered}
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA, help="the labelled requests (YAML)")
@@ -361,6 +388,7 @@ def main(argv: list[str] | None = None) -> dict:
             "items": len(items),
             "intents": intent_section(records, args.errors),
             "slots": slot_section(records),
+            "heldout": heldout_section(router, HELDOUT),
             "latency": latency_section(records, load_sec, torch.get_num_threads()),
             "musiccaps": musiccaps_section(router, args.musiccaps, args.captions, args.seed),
         }

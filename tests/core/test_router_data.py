@@ -76,3 +76,13 @@ def test_no_duplicates(items: list[dict]) -> None:
 def test_no_item_is_an_exemplar(items: list[dict]) -> None:
     exemplars = {_norm(e) for intent in load_intents() for e in intent.examples}
     assert [i["text"] for i in items if _norm(i["text"]) in exemplars] == []
+
+
+def test_heldout_requests_are_unseen_and_well_formed() -> None:
+    heldout = yaml.safe_load((DATA.parent / "heldout.yaml").read_text())
+    assert len(heldout) >= 80
+    exemplars = {_norm(e) for intent in load_intents() for e in intent.examples}
+    labelled = {_norm(i["text"]) for i in yaml.safe_load(DATA.read_text())}
+    for item in heldout:
+        assert set(item) == {"text", "intent"} and item["intent"] in INTENTS, item
+        assert _norm(item["text"]) not in exemplars | labelled, item["text"]

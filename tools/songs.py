@@ -36,6 +36,7 @@ def find_song(
     query: Annotated[str, Field(min_length=1, max_length=300)],
     when: When | None = None,
     limit: Annotated[int, Field(ge=1, le=20)] = 5,
+    position: Annotated[int, Field(ge=-50, le=50)] | None = None,
 ) -> ToolResult:
     """Find songs you made earlier by description and make the best match the current song.
 
@@ -43,9 +44,12 @@ def find_song(
         query: Words describing the song, such as "hopeful chorale".
         when: When it was made, such as yesterday or last week.
         limit: How many matches to list.
+        position: A song of this conversation by its place: 1 the first, 2 the second, -2 the one before the current song.
     """
     if ctx.memory is None:
         raise ToolError("The song memory is not open, so earlier songs can't be searched.")
+    if position:
+        return _by_position(ctx, position)
     window = time_window(when)
     matches = []
     if window:
@@ -89,4 +93,24 @@ def find_song(
         files=list(best.files.values()),
         preview=table,
         song={**best.__dict__, "existing": True},
+    )
+
+
+def _by_position(ctx: ToolContext, position: int) -> ToolResult:
+    """'the second one': a song of this conversation by its place in it."""
+    ids = ctx.state.song_ids if ctx.state else []
+    index = position - 1 if position > 0 else len(ids) + position
+    if not 0 <= index < len(ids):
+        raise ToolError(
+            f"This conversation has {len(ids)} song(s), so there is no "
+            f"{'song number ' + str(position) if position > 0 else 'earlier one'}."
+        )
+    song = ctx.memory.get_song(ids[index]) if ctx.memory else None
+    if song is None:
+        raise ToolError("That song is no longer in memory.")
+    return ToolResult(
+        summary=f"Song {index + 1} of this conversation is '{song.title}'; it is now the current song.",
+        data={"current": song.id, "position": index + 1},
+        files=list(song.files.values()),
+        song={**song.__dict__, "existing": True},
     )

@@ -153,3 +153,22 @@ def apply_changes(text: str, args: dict[str, Any]) -> dict[str, Any]:
     ):
         out["seed"] = int(args.get("seed") or 0) + 1
     return out
+
+
+ORDINAL_REF = re.compile(
+    r"\b(?:the\s+)?(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
+    r"\d{1,2}(?:st|nd|rd|th)|previous|earlier)\s+"
+    r"(?:one|song|piece|tune|version|take|track|melody)\b",
+    re.I,
+)
+POSITIONS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+             "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "previous": -2, "earlier": -2}  # fmt: skip
+
+
+def song_position(text: str) -> int | None:
+    """Which song of the conversation 'the second one' (2) or 'the previous one' (-2) means."""
+    m = ORDINAL_REF.search(text)
+    if not m:
+        return None
+    word = m.group(1).lower()
+    return int(word[:-2]) if word[0].isdigit() else POSITIONS[word]

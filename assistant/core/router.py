@@ -25,6 +25,7 @@ from assistant.core.messages import (
     compose_segment,
     lyrics_arg,
     read_message,
+    song_position,
     split_payload,
     tool_args,
 )
@@ -312,6 +313,8 @@ class Router:
             title = re.search(r"[\"“]([^\"”]{3,})[\"”]", text)  # a quoted title
             query = title.group(1) if title else slots.song_ref or text
             args = {"query": query, **({"when": slots.when} if slots.when else {})}
+            if (position := song_position(text)) is not None:
+                args["position"] = position  # "the second one": this conversation's second song
             return Route(intent.name, "find_song", args, score)
         if intent.tool is None:
             return Route(intent.name, None, {}, score)

@@ -1,7 +1,8 @@
 """The router's intent classifier: multinomial logistic regression on MiniLM embeddings.
 
 Features of a message (the request line, with a quoted title replaced by "the song"):
-- TF-IDF of its character n-grams (2-4 letters inside words), which survive spelling slips;
+- TF-IDF of its character n-grams inside words (size chosen in training), which survive
+  spelling slips;
 - its MiniLM sentence vector (384 numbers);
 - one flag per intent: does the message hold one of that intent's cues (the regexes kept with
   its exemplars in `prompts/intents/*.yaml`);

@@ -48,6 +48,16 @@ class Settings(BaseSettings):
         description="Input files (melodies, lyrics, audio) are read only from inside this folder "
         "or from `home`; default: the folder Cadenza was started in.",
     )
+    llm_url: str | None = Field(
+        default=None,
+        description="Optional LLM planner: an OpenAI-compatible endpoint (Ollama: "
+        "http://127.0.0.1:11434/v1). Unset (the default): the built-in router alone.",
+    )
+    llm_model: str = Field(default="llama3.1", description="The model the LLM planner asks.")
+    llm_api_key: str | None = Field(default=None, description="Bearer token for the LLM endpoint.")
+    llm_timeout_sec: float = Field(
+        default=8.0, gt=0, le=120, description="After this the built-in router answers instead."
+    )
     seed: int | None = Field(
         default=None, description="Fixed seed for every tool call (tests, reproducible demos)."
     )

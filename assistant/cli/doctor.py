@@ -79,6 +79,19 @@ def _router() -> Check:
     return Check("intent classifier", True, f"router-v1 (cross-validated accuracy {cv:.1%})")
 
 
+def _llm() -> Check:
+    from assistant.config import Settings
+    from assistant.core.llm_planner import LLMPlanner, check
+
+    settings = Settings()
+    if not settings.llm_url:
+        return Check("LLM planner (optional)", True, "off (set CADENZA_LLM_URL to use one)")
+    ok, detail = check(LLMPlanner(settings))
+    return Check(
+        "LLM planner (optional)", ok, detail, "start the server, or unset CADENZA_LLM_URL", False
+    )
+
+
 def _store() -> Check:
     from assistant.config import Settings
     from assistant.core.audience_store import AudienceStore
@@ -168,6 +181,7 @@ def gather() -> list[Check]:
         _guard("composition checkpoint", _composition),
         _guard("lyric-emotion checkpoints", _lyrics),
         _guard("intent classifier", _router),
+        _guard("LLM planner (optional)", _llm, required=False),
         _guard("memory store", _store),
         _guard("General MIDI soundfont", _soundfont),
         _guard("audio renderer (render it to WAV)", _renderer, required=False),

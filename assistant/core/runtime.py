@@ -77,6 +77,15 @@ class Runtime:
                 f"Nothing was lost; details are in {where}.",
             )
 
+    def log(self, line: str) -> None:
+        """A note for the log (the LLM planner falling back, for example)."""
+        if self.error_log is None:
+            log.warning(line)
+            return
+        self.error_log.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.error_log, "a", encoding="utf-8") as fh:
+            fh.write(f"{datetime.now(UTC).isoformat()} {line}\n")
+
     def _log(self, name: str | None, args: dict[str, Any], exc: Exception) -> str:
         text = f"{datetime.now(UTC).isoformat()} {name} {args!r}\n{traceback.format_exc()}\n"
         if self.error_log is None:

@@ -32,6 +32,7 @@ from assistant.errors import CadenzaError, InputError
 from tools.base import ToolContext, ToolResult
 
 if TYPE_CHECKING:
+    from assistant.core.llm_planner import LLMPlanner
     from assistant.core.memory import Memory
     from assistant.core.router import Route, Router
 
@@ -105,6 +106,24 @@ class Session:
             self.memory_error = str(exc)
             return None
 
+    @cached_property
+    def llm(self) -> LLMPlanner | None:
+        """The optional LLM planner (only with `CADENZA_LLM_URL`)."""
+        if not self.settings.llm_url:
+            return None
+        from assistant.core.llm_planner import LLMPlanner
+
+        return LLMPlanner(self.settings)
+
+    def _llm_route(self, message: str) -> Route | None:
+        """The LLM planner's tool call, or None: no planner, or it failed (the router answers)."""
+        if self.llm is None or self.state.pending:
+            return None
+        route = self.llm.route(message, self.state)
+        if route is None and self.llm.last_error:
+            self.runtime.log(f"LLM planner fell back to the router: {self.llm.last_error}")
+        return route
+
     def warm(self) -> None:
         """Load the router and open the store now (front ends call this in the background)."""
         _ = self.router, self.memory
@@ -123,8 +142,9 @@ class Session:
             yield from self._finish(str(exc), None, ok=False)
             return
         try:
-            steps = None if self.state.pending else self.router.plan(message)
-            route = None if steps else self.router.route(message, self.state)
+            route = self._llm_route(message)
+            steps = None if route or self.state.pending else self.router.plan(message)
+            route = route or (None if steps else self.router.route(message, self.state))
         except Exception as exc:  # the router failing must not end the conversation
             yield from self._finish(f"I couldn't understand that message ({exc}).", None, ok=False)
             return

@@ -19,9 +19,7 @@ import argparse
 import json
 import random
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -111,37 +109,13 @@ def latency(sizes: list[int], url: str | None, label: str) -> list[dict]:
 
 @contextmanager
 def chroma_server():  # noqa: ANN201
-    chroma = Path(sys.executable).with_name("chroma")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    from assistant.core.chroma_server import chroma_run
+
     tmp = Path(tempfile.mkdtemp())
-    log = (tmp / "chroma.log").open("w")
-    proc = subprocess.Popen(
-        [
-            str(chroma),
-            "run",
-            "--path",
-            str(tmp / "srv"),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
     try:
-        for _ in range(300):
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
+        with chroma_run(tmp / "srv", tmp / "chroma.log") as url:
+            yield url
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        log.close()
         shutil.rmtree(tmp, ignore_errors=True)
 
 

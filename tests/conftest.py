@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -94,37 +91,14 @@ def make_session(router, settings):  # noqa: ANN001, ANN201
 
 
 def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    from assistant.core.chroma_server import free_port
+
+    return free_port()
 
 
 @pytest.fixture
 def chroma_server(tmp_path: Path):  # noqa: ANN201
-    chroma = Path(sys.executable).with_name("chroma")
-    port = _free_port()
-    log = open(tmp_path / "chroma.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [
-            str(chroma),
-            "run",
-            "--path",
-            str(tmp_path / "srv"),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        time.sleep(0.2)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=30)
-    log.close()
+    from assistant.core.chroma_server import chroma_run
+
+    with chroma_run(tmp_path / "srv", tmp_path / "chroma.log") as url:
+        yield url

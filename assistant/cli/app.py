@@ -57,19 +57,30 @@ def _print_events(events, json_out: bool) -> bool:  # noqa: ANN001
 def main_callback(ctx: typer.Context) -> None:
     """Start the chat when no command is given."""
     if ctx.invoked_subcommand is None:
-        chat(new=False)
+        chat(new=False, resume=False, plain=False)
 
 
 @app.command()
 def chat(
     new: bool = typer.Option(False, "--new", help="Forget the current song and start afresh."),
+    resume: bool = typer.Option(
+        False, "--resume", help="Show the last turns of the conversation again (after a drop)."
+    ),
+    plain: bool = typer.Option(
+        False, "--plain", help="Plain line mode instead of the full-screen UI."
+    ),
 ) -> None:
-    """Chat with Cadenza (line mode; type /quit or press Ctrl-D to leave)."""
-    from assistant.cli.line_chat import run_line_chat
-
+    """Chat with Cadenza: the full-screen UI on a terminal, plain lines otherwise."""
     session = _session(new=new)
     try:
-        run_line_chat(session, interactive=sys.stdin.isatty())
+        if plain or not (sys.stdin.isatty() and sys.stdout.isatty()):
+            from assistant.cli.line_chat import run_line_chat
+
+            run_line_chat(session, interactive=sys.stdin.isatty())
+        else:
+            from assistant.tui.app import run_tui
+
+            run_tui(session, resume=resume)
     finally:
         session.close()
 

@@ -7,12 +7,14 @@ first message that needs them (front ends may call `warm()` in the background).
 
 from __future__ import annotations
 
+import json
 import queue
 import re
 import threading
 import unicodedata
 from collections.abc import Generator, Iterator
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.config import Settings
@@ -81,6 +83,7 @@ class Session:
         self.state = state if state is not None else DialogueState.load(self.settings.state_path)
         self.runtime = Runtime(error_log=self.settings.home / "logs" / "errors.log")
         self._use_memory = use_memory
+        self._cancelled = threading.Event()
         self.memory_error: str | None = None
         if router is not None:
             self.__dict__["router"] = router
@@ -136,6 +139,7 @@ class Session:
     # -- one turn ---------------------------------------------------------------------------
     def send(self, text: str) -> Iterator[Event]:
         """Handle one message; yields events and never raises."""
+        self._cancelled.clear()
         try:
             message = clean_message(text, self.settings.max_message_chars)
         except InputError as exc:
@@ -228,7 +232,7 @@ class Session:
             settings=self.settings,
             state=self.state,
             open_memory=lambda: self.memory,  # cached_property: opened once, when a tool asks
-            progress=lambda fraction, message="": events.put((fraction, message)),
+            progress=lambda fraction, message="": self._progress(events, fraction, message),
         )
         box: dict[str, ToolResult] = {}
         worker = threading.Thread(
@@ -247,6 +251,49 @@ class Session:
         result = box["result"]
         yield ToolFinished(name, result.ok, result.data, result.error, list(result.files))
         yield result
+
+    def cancel(self) -> None:
+        """Ask the running tool to stop at its next progress report (the TUI's Esc)."""
+        self._cancelled.set()
+
+    def _progress(self, events: queue.Queue, fraction: float, message: str) -> None:
+        if self._cancelled.is_set():
+            raise Cancelled("Cancelled. Nothing half-made was kept; ask again when you're ready.")
+        events.put((fraction, message))
+
+    def select_song(self, song_id: str) -> Song | None:
+        """Make a song of this conversation current again (the TUI's song panel)."""
+        memory = self.memory
+        song = memory.get_song(song_id) if memory is not None else None
+        if song is not None:
+            self.state.add_song(song)
+            self.state.save(self.settings.state_path)
+        return song
+
+    def songs(self) -> list[Song]:
+        """This conversation's songs, oldest first (those still in memory)."""
+        memory = self.memory
+        if memory is None:
+            return []
+        found = (memory.get_song(i) for i in self.state.song_ids)
+        return [s for s in found if s is not None]
+
+    def transcript(self, n: int = 40) -> list[dict]:
+        """The last turns of this conversation, for `cadenza chat --resume`."""
+        path = self._transcript_path()
+        if not path.is_file():
+            return []
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()[-n:]
+        out = []
+        for line in lines:
+            try:
+                out.append(json.loads(line))
+            except ValueError:
+                continue  # a line cut by a crash
+        return out
+
+    def _transcript_path(self) -> Path:
+        return self.settings.home / "conversations" / f"{self.state.conversation_id}.jsonl"
 
     def _undo(self) -> str:
         """Make the version the current song was made from current again."""
@@ -303,6 +350,19 @@ class Session:
             return f"\n\n(Not added to the catalogue: {exc})"
         return ""
 
+    def _append_transcript(
+        self, user: str | None, reply: str, tool: str | None, ok: bool, result: ToolResult | None
+    ) -> None:
+        entry = {"user": user, "reply": reply, "tool": tool, "ok": ok,
+                 "files": list(result.files) if result else []}  # fmt: skip
+        try:
+            path = self._transcript_path()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("a", encoding="utf-8") as fh:
+                fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        except OSError:
+            pass  # the transcript is a convenience; the turn itself is done
+
     def _finish(
         self,
         reply: str,
@@ -313,6 +373,7 @@ class Session:
     ) -> Iterator[Event]:
         yield ReplyDelta(reply)
         self.state.turns += 1
+        self._append_transcript(user, reply, tool, ok, result)
         try:
             self.state.save(self.settings.state_path)
         except OSError as exc:
@@ -327,6 +388,10 @@ class Session:
             except Exception:  # a turn log failing must not fail the turn
                 pass
         yield TurnDone(reply, tool, ok, result.to_dict() if result else None)
+
+
+class Cancelled(CadenzaError):
+    """The producer cancelled the running tool."""
 
 
 def make_session(settings: Settings | None = None, **kwargs) -> Session:

@@ -1,0 +1,287 @@
+"""The Textual chat: a thin front end over `Session` that works at 80x24 over SSH.
+
+Messages go to `Session.send` in a worker thread; its events come back with
+`call_from_thread` and become widgets (tool cards with progress, replies, errors). Models load
+in the background after the first frame, with their state in the status line, so the input is
+ready at once. Keys are in the footer; F1 shows them all with the slash commands.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, ListView, Markdown, Static
+
+from assistant.tui.widgets import (
+    ChatInput,
+    ReplyMessage,
+    SongItem,
+    SongList,
+    ToolCard,
+    UserMessage,
+)
+
+if TYPE_CHECKING:
+    from assistant.core.events import Event
+    from assistant.core.session import Session
+
+HELP = """\
+# Cadenza keys and commands
+
+| key | does |
+|---|---|
+| Enter | send |
+| Up / Down | earlier messages |
+| Esc | cancel the running tool |
+| F1 | this help |
+| F2 | the songs panel: Enter makes a song current, r renders it to WAV, e exports its files |
+| Ctrl+Y | copy the last reply's file path (works over SSH) |
+| Ctrl+T | light / dark theme |
+| Ctrl+L | clear the screen |
+| Ctrl+Q | quit |
+
+| command | does |
+|---|---|
+| /help | what Cadenza can do |
+| /songs | list this conversation's songs |
+| /export [folder] | copy the current song's files to a folder in the workspace |
+| /clear | clear the screen (the conversation goes on) |
+| /resume | show the last turns of this conversation again |
+| /quit | leave |
+
+Paste lyrics straight into the input: every pasted line is kept.
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,f1,q", "dismiss", "close")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-box"):
+            yield Markdown(HELP)
+
+
+class CadenzaApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "Cadenza"
+    AUTO_FOCUS = "ChatInput"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "quit"),
+        Binding("f1", "help", "help"),
+        Binding("f2", "songs", "songs"),
+        Binding("escape", "cancel", "cancel", show=False),
+        Binding("ctrl+y", "copy", "copy path"),
+        Binding("ctrl+t", "theme", "theme"),
+        Binding("ctrl+l", "clear", "clear", show=False),
+    ]
+
+    def __init__(self, session: Session, resume: bool = False, warm: bool = True) -> None:
+        super().__init__()
+        self.session = session
+        self.resume = resume
+        self.warm_models = warm
+        self.busy = False
+        self.last_files: list[str] = []
+        self.last_reply = ""
+        self._card: ToolCard | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("Cadenza · loading models…", id="status")
+        with Horizontal(id="main"):
+            yield VerticalScroll(id="log")
+            with Vertical(id="songs"):
+                yield Static("Songs: Enter current, r render, e export", classes="panel-title")
+                yield SongList(id="song-list")
+        yield ChatInput(id="input")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#songs").display = False
+        self._say('Try "write a slow, hopeful chorale in D major" or "who are my listeners?".')
+        if self.resume:
+            self.show_transcript()
+        if self.warm_models:
+            self.warm()
+        else:
+            self._status("ready")
+
+    # -- background work ----------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="warm")
+    def warm(self) -> None:
+        try:
+            self.session.warm()
+            self.call_from_thread(self._status, "ready")
+        except Exception as exc:  # the first message will report it properly
+            self.call_from_thread(self._status, f"models not loaded ({exc})")
+
+    @work(thread=True, exclusive=True, group="turn")
+    def run_turn(self, text: str) -> None:
+        for event in self.session.send(text):
+            self.call_from_thread(self.show_event, event)
+        self.call_from_thread(self._done)
+
+    # -- events -> widgets --------------------------------------------------------------------
+    def show_event(self, event: Event) -> None:
+        from assistant.core.events import ToolFinished, ToolProgress, ToolStarted, TurnDone
+
+        log = self.query_one("#log", VerticalScroll)
+        if isinstance(event, ToolStarted):
+            self._card = ToolCard(event.tool)
+            log.mount(self._card)
+        elif isinstance(event, ToolProgress) and self._card is not None:
+            self._card.progress(event.fraction, event.message)
+        elif isinstance(event, ToolFinished) and self._card is not None:
+            self._card.finish(event.ok, event.error, event.files)
+            self.last_files = list(event.files) or self.last_files
+        elif isinstance(event, TurnDone):
+            self.last_reply = event.reply
+            log.mount(ReplyMessage(event.reply, event.ok))
+        log.scroll_end(animate=False)
+
+    def _done(self) -> None:
+        self.busy = False
+        self._card = None
+        self._status("ready")
+        if self.query_one("#songs").display:
+            self.refresh_songs()
+
+    def _say(self, text: str) -> None:
+        log = self.query_one("#log", VerticalScroll)
+        log.mount(Static(text, classes="note"))
+        log.scroll_end(animate=False)
+
+    def _status(self, text: str) -> None:
+        self.query_one("#status", Static).update(f"Cadenza · {text}")
+
+    # -- input ----------------------------------------------------------------------------------
+    @on(ChatInput.Sent)
+    def on_sent(self, message: ChatInput.Sent) -> None:
+        text = message.text.strip()
+        if text.startswith("/"):
+            self.slash(text)
+            return
+        if self.busy:
+            self._say("Still working on the last request; Esc cancels it.")
+            return
+        self.busy = True
+        self._status("working… (Esc cancels)")
+        self.query_one("#log", VerticalScroll).mount(UserMessage(text))
+        self.run_turn(text)
+
+    def slash(self, text: str) -> None:
+        command, _, arg = text.partition(" ")
+        actions = {
+            "/quit": self.exit, "/exit": self.exit, "/clear": self.action_clear,
+            "/songs": self.action_songs, "/resume": self.show_transcript,
+        }  # fmt: skip
+        if command in actions:
+            actions[command]()
+        elif command == "/help":
+            self.on_sent(ChatInput.Sent("help"))
+        elif command == "/export":
+            self.export(arg.strip())
+        else:
+            self._say(f"Unknown command {command}. F1 lists the commands.")
+
+    def export(self, folder: str) -> None:
+        """Copy the current song's files into a folder of the workspace."""
+        song = self.session.state.current
+        if song is None or not song.files:
+            self._say("There is no current song to export yet.")
+            return
+        workspace = self.session.settings.workspace
+        target = (workspace / (folder or "cadenza-exports")).resolve()
+        if not target.is_relative_to(workspace):
+            self._say(f"Export folders must be inside the workspace ({workspace}).")
+            return
+        target.mkdir(parents=True, exist_ok=True)
+        copied = [
+            shutil.copy2(p, target / Path(p).name) for p in song.files.values() if Path(p).is_file()
+        ]
+        self._say("Exported:\n" + "\n".join(str(p) for p in copied))
+
+    def show_transcript(self) -> None:
+        turns = self.session.transcript()
+        if not turns:
+            self._say("No earlier turns in this conversation.")
+            return
+        log = self.query_one("#log", VerticalScroll)
+        self._say(f"The last {len(turns)} turn(s) of this conversation:")
+        for turn in turns:
+            if turn.get("user"):
+                log.mount(UserMessage(turn["user"]))
+            log.mount(ReplyMessage(turn.get("reply", ""), turn.get("ok", True)))
+        log.scroll_end(animate=False)
+
+    # -- actions --------------------------------------------------------------------------------
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def action_cancel(self) -> None:
+        if self.busy:
+            self.session.cancel()
+            self._status("cancelling…")
+
+    def action_copy(self) -> None:
+        text = self.last_files[0] if self.last_files else self.last_reply
+        if text:
+            self.copy_to_clipboard(text)  # OSC 52: reaches the local clipboard over SSH
+            self.notify(f"Copied: {text[:60]}")
+
+    def action_theme(self) -> None:
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+    def action_clear(self) -> None:
+        self.query_one("#log", VerticalScroll).remove_children()
+
+    def action_songs(self) -> None:
+        panel = self.query_one("#songs")
+        panel.display = not panel.display
+        if panel.display:
+            self.refresh_songs()
+            self.query_one("#song-list", ListView).focus()
+        else:
+            self.query_one(ChatInput).focus()
+
+    def refresh_songs(self) -> None:
+        songs = self.session.songs()
+        current = self.session.state.current.id if self.session.state.current else None
+        view = self.query_one("#song-list", ListView)
+        view.clear()
+        for song in reversed(songs):
+            view.append(SongItem(song.id, song.title, song.id == current))
+        if not songs:
+            view.append(SongItem("", "(no songs yet)", False))
+        self.call_after_refresh(setattr, view, "index", 0)  # the newest song is highlighted
+
+    @on(ListView.Selected, "#song-list")
+    def on_song_selected(self, event: ListView.Selected) -> None:
+        item = event.item
+        if isinstance(item, SongItem) and item.song_id:
+            song = self.session.select_song(item.song_id)
+            if song is not None:
+                self._say(
+                    f"'{song.title}' is the current song. Files: " + ", ".join(song.files.values())
+                )
+                self.refresh_songs()
+
+    @on(SongList.Act)
+    def on_song_act(self, event: SongList.Act) -> None:
+        """r / e in the songs panel: make the song current, then render or export it."""
+        if self.busy:
+            self._say("Still working on the last request; Esc cancels it.")
+            return
+        if self.session.select_song(event.song_id) is not None:
+            self.on_sent(ChatInput.Sent(event.command))
+            self.refresh_songs()
+
+
+def run_tui(session: Session, resume: bool = False) -> None:
+    CadenzaApp(session, resume=resume).run()

@@ -1,0 +1,143 @@
+"""The chat's widgets: the input, messages, tool cards and the songs panel. No conversation logic:
+they show what the Session's events say and hand the producer's words back to the app."""
+
+from __future__ import annotations
+
+import re
+
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.containers import HorizontalScroll, Vertical
+from textual.message import Message
+from textual.widgets import Input, ListItem, ListView, Markdown, ProgressBar, Static
+
+# A block of a reply that must keep its columns: tables, piano rolls, sparklines.
+PREFORMATTED = re.compile(r"^(?: {2,}\S|.*[│█▬·░▁▂▃▄▅▆▇|]{3,}|\s*\d+ \S.* [+-]\d\.\d\d)", re.M)
+
+
+class ChatInput(Input):
+    """One line of input with history (up/down) that also takes a multi-line paste (lyrics)."""
+
+    class Sent(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def __init__(self, **kwargs) -> None:  # noqa: ANN003
+        super().__init__(placeholder="Ask Cadenza… (/help, F1 keys, paste lyrics)", **kwargs)
+        self.history: list[str] = []
+        self._back = 0
+        self.pasted: str | None = None
+
+    def _on_paste(self, event: events.Paste) -> None:
+        lines = event.text.splitlines()
+        if len(lines) > 1:  # keep the whole paste; show that it is there
+            self.pasted = "\n".join(lines)
+            self.value = (self.value.strip() + f" [{len(lines)} lines pasted]").strip()
+            self.cursor_position = len(self.value)
+            event.prevent_default()  # Input's own handler would insert the first line again
+            event.stop()
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key in ("up", "down") and self.history:
+            step = 1 if event.key == "up" else -1
+            self._back = max(0, min(len(self.history), self._back + step))
+            self.value = self.history[-self._back] if self._back else ""
+            self.cursor_position = len(self.value)
+            event.prevent_default()
+            event.stop()
+        elif event.key == "enter":
+            event.prevent_default()
+            event.stop()
+            self._send()
+
+    def _send(self) -> None:
+        typed = re.sub(r"\s*\[\d+ lines pasted\]$", "", self.value).strip()
+        text = f"{typed}\n{self.pasted}" if self.pasted else typed
+        if not text.strip():
+            return
+        self.history.append(self.value)
+        self.value, self.pasted, self._back = "", None, 0
+        self.post_message(self.Sent(text))
+
+
+class UserMessage(Static):
+    def __init__(self, text: str) -> None:
+        first, _, rest = text.partition("\n")
+        shown = first + (f"  (+{len(rest.splitlines())} lines)" if rest else "")
+        super().__init__(Text.assemble(("you ", "bold"), shown), classes="user")
+
+
+class ReplyMessage(Vertical):
+    """A reply: prose as Markdown, tables and piano rolls kept in their columns."""
+
+    def __init__(self, reply: str, ok: bool = True) -> None:
+        super().__init__(classes="reply" if ok else "reply error")
+        self.reply = reply
+
+    def compose(self):  # noqa: ANN201
+        for block in re.split(r"\n{2,}", self.reply.strip()):
+            if PREFORMATTED.search(block):
+                yield HorizontalScroll(
+                    Static(Text(block, no_wrap=True), classes="pre"), classes="pre-box"
+                )
+            else:
+                yield Markdown(_escape(block))
+
+
+def _escape(block: str) -> str:
+    """Prose for Markdown: file paths and underscores stay as typed, lines stay lines."""
+    block = re.sub(r"([*_`#<>])", r"\\\1", block)
+    return block.replace("\n", "  \n")
+
+
+class ToolCard(Vertical):
+    """A running tool: its name, a progress bar and what it is doing; Esc cancels it."""
+
+    def __init__(self, tool: str) -> None:
+        super().__init__(classes="tool-card")
+        self.tool = tool
+
+    def compose(self):  # noqa: ANN201
+        yield Static(f"⚙ {self.tool}  (Esc cancels)", classes="tool-title")
+        yield ProgressBar(total=1.0, show_eta=False, id="bar")
+        yield Static("starting", classes="tool-status")
+
+    def progress(self, fraction: float, message: str) -> None:
+        self.query_one(ProgressBar).update(progress=max(0.0, min(1.0, fraction)))
+        if message:
+            self.query_one(".tool-status", Static).update(message[:70])
+
+    def finish(self, ok: bool, error: str | None, files: list[str]) -> None:
+        self.query_one(ProgressBar).update(progress=1.0)
+        mark = "✓" if ok else "✗"
+        self.query_one(".tool-title", Static).update(f"{mark} {self.tool}")
+        detail = ", ".join(p.rsplit("/", 1)[-1] for p in files[:3]) if ok else (error or "failed")
+        self.query_one(".tool-status", Static).update(detail[:76])
+        self.add_class("done" if ok else "failed")
+
+
+class SongItem(ListItem):
+    def __init__(self, song_id: str, title: str, current: bool) -> None:
+        super().__init__(Static(("▶ " if current else "  ") + title[:30]))
+        self.song_id = song_id
+
+
+class SongList(ListView):
+    """The songs panel's list: Enter makes a song current, r renders it, e exports its files."""
+
+    BINDINGS = [
+        Binding("r", "act('render it')", "render"),
+        Binding("e", "act('/export')", "export"),
+    ]
+
+    class Act(Message):
+        def __init__(self, song_id: str, command: str) -> None:
+            super().__init__()
+            self.song_id, self.command = song_id, command
+
+    def action_act(self, command: str) -> None:
+        item = self.highlighted_child
+        if isinstance(item, SongItem) and item.song_id:
+            self.post_message(self.Act(item.song_id, command))

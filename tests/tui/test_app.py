@@ -1,0 +1,134 @@
+"""The Textual chat driven with Pilot: send, tool cards, cancel, the songs panel, slash commands."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.config import Settings
+from assistant.core.session import Session
+from assistant.tui.app import CadenzaApp, HelpScreen
+from assistant.tui.widgets import ChatInput, ReplyMessage, SongItem, ToolCard, UserMessage
+
+pytestmark = pytest.mark.slow
+
+
+async def _wait_idle(app: CadenzaApp, pilot, timeout: float = 120.0) -> None:  # noqa: ANN001
+
+    for _ in range(int(timeout * 10)):
+        await pilot.pause(0.1)
+        if not app.busy:
+            return
+    raise AssertionError("the turn did not finish")
+
+
+async def _send(app: CadenzaApp, pilot, text: str) -> None:  # noqa: ANN001
+    box = app.query_one(ChatInput)
+    box.value = text
+    await pilot.press("enter")
+    await _wait_idle(app, pilot)
+
+
+@pytest.mark.asyncio
+async def test_send_a_message_see_a_tool_card_and_a_reply(settings: Settings) -> None:
+    session = Session(settings.model_copy(update={"seed": 4}))
+    app = CadenzaApp(session, warm=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.focused is app.query_one(ChatInput)
+        await _send(app, pilot, "compose a short melody in G major")
+        cards = list(app.query(ToolCard))
+        assert len(cards) == 1 and cards[0].has_class("done")
+        replies = list(app.query(ReplyMessage))
+        assert replies and "G major" in replies[-1].reply and "MIDI: " in replies[-1].reply
+        assert app.last_files and app.last_files[0].endswith(".mid")
+        assert list(app.query(UserMessage))
+        # history: up brings the message back
+        await pilot.press("up")
+        assert app.query_one(ChatInput).value == "compose a short melody in G major"
+    session.close()
+
+
+@pytest.mark.asyncio
+async def test_slash_commands_songs_panel_and_help(settings: Settings) -> None:
+    session = Session(settings.model_copy(update={"seed": 5}))
+    app = CadenzaApp(session, warm=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _send(app, pilot, "write a sad waltz in A minor")
+        await _send(app, pilot, "write a bright jig in D")
+        await _send(app, pilot, "/songs")
+        assert app.query_one("#songs").display
+        items = [i for i in app.query(SongItem) if i.song_id]
+        assert len(items) == 2
+        # the older song (listed second) becomes current
+        await pilot.press("down", "enter")
+        await pilot.pause(0.2)
+        assert "waltz" in session.state.current.title
+        await pilot.press("e")  # export the highlighted song's files
+        await pilot.pause(0.3)
+        assert any(p.suffix == ".mid" for p in (settings.workspace / "cadenza-exports").iterdir())
+        await pilot.press("f2")
+        assert not app.query_one("#songs").display
+        await _send(app, pilot, "/export mixes")
+        exported = list((settings.workspace / "mixes").iterdir())
+        assert any(p.suffix == ".mid" for p in exported)
+        await _send(app, pilot, "/export ../../outside")
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await _send(app, pilot, "/clear")
+        assert not list(app.query(ReplyMessage))
+        await _send(app, pilot, "/resume")
+        assert len(list(app.query(ReplyMessage))) >= 2
+        await _send(app, pilot, "/nonsense")
+    session.close()
+
+
+@pytest.mark.asyncio
+async def test_esc_cancels_a_running_tool(settings: Settings) -> None:
+    import threading
+
+    session = Session(settings)
+    app = CadenzaApp(session, warm=False)
+    started = threading.Event()
+    real = session._progress
+
+    def slow_progress(events, fraction, message):  # noqa: ANN001, ANN202
+        started.set()
+        import time
+
+        time.sleep(0.5)  # a long tool: progress arrives slowly
+        return real(events, fraction, message)
+
+    session._progress = slow_progress
+    async with app.run_test(size=(80, 24)) as pilot:
+        box = app.query_one(ChatInput)
+        box.value = "compose a long chorale, 64 bars"
+        await pilot.press("enter")
+        for _ in range(600):
+            await pilot.pause(0.05)
+            if started.is_set():
+                break
+        await pilot.press("escape")
+        await _wait_idle(app, pilot)
+        card = app.query_one(ToolCard)
+        assert card.has_class("failed")
+        assert "Cancelled" in app.last_reply
+    session.close()
+
+
+@pytest.mark.asyncio
+async def test_multiline_paste_is_kept(settings: Settings) -> None:
+    from textual import events
+
+    session = Session(settings, use_memory=False)
+    app = CadenzaApp(session, warm=False)
+    sent: list[str] = []
+    app.run_turn = lambda text: sent.append(text)  # the turn itself is tested above
+    async with app.run_test(size=(80, 24)) as pilot:
+        box = app.query_one(ChatInput)
+        box.value = "what do these lyrics feel like?"
+        box.post_message(events.Paste("I walk alone\nin the rain\nat night"))
+        await pilot.pause(0.1)
+        assert box.value.endswith("[3 lines pasted]")
+        await pilot.press("enter")
+        await pilot.pause(0.1)
+    assert sent == ["what do these lyrics feel like?\nI walk alone\nin the rain\nat night"]

@@ -29,11 +29,13 @@ def _places(row: dict[str, Any]) -> str:
 
 
 def segment_table(rows: list[dict[str, Any]]) -> str:
-    lines = [f"{'segment':<34} {'fit':>14}  {'size':>5} {'active':>6}  where"]
+    """Fits 78 columns (80x24 over SSH): name, fit bar, size, share active, top cities."""
+    lines = [f"{'segment':<28} {'fit':>14} {'size':>5} {'active':>6}  where"]
     for r in rows:
-        name = r["name"] if len(r["name"]) <= 34 else r["name"][:33] + "…"
+        name = r["name"] if len(r["name"]) <= 28 else r["name"][:27] + "…"
+        where = r["where"] if len(r["where"]) <= 18 else r["where"][:17] + "…"
         lines.append(
-            f"{name:<34} {bar(r['fit'])} {r['fit']:>3.0f}  {r['size']:>5} {_pct(r['active_share']):>6}  {r['where'][:28]}"
+            f"{name:<28} {bar(r['fit'])} {r['fit']:>3.0f} {r['size']:>5} {_pct(r['active_share']):>6}  {where}"
         )
     return "\n".join(lines)
 
@@ -92,7 +94,7 @@ def _listener_line(li: dict[str, Any], titles: dict[str, str]) -> str:
     who = " ".join(x for x in (li.get("age_band"), li.get("platform")) if x)
     likes = ", ".join(titles.get(s, s) for s in li["plays_like"])
     activity = "active" if li.get("active") else "light"
-    return f"  {li['listener']:<10} {where:<24} {who:<18} {activity:<6} plays {likes}"
+    return f"  {li['listener']:<7} {where[:18]:<18} {who[:14]:<14} {activity:<6} plays {likes}"
 
 
 def _titles(store: AudienceStore, ids: list[str]) -> dict[str, str]:

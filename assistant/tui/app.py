@@ -39,6 +39,7 @@ HELP = """\
 |---|---|
 | Enter | send |
 | Up / Down | earlier messages |
+| PageUp / PageDown | scroll the conversation |
 | Esc | cancel the running tool |
 | F1 | this help |
 | F2 | the songs panel: Enter makes a song current, r renders it to WAV, e exports its files |
@@ -80,6 +81,8 @@ class CadenzaApp(App[None]):
         Binding("ctrl+y", "copy", "copy path"),
         Binding("ctrl+t", "theme", "theme"),
         Binding("ctrl+l", "clear", "clear", show=False),
+        Binding("pageup", "scroll_log(-1)", "scroll up", show=False),
+        Binding("pagedown", "scroll_log(1)", "scroll down", show=False),
     ]
 
     def __init__(self, session: Session, resume: bool = False, warm: bool = True) -> None:
@@ -234,6 +237,10 @@ class CadenzaApp(App[None]):
         if text:
             self.copy_to_clipboard(text)  # OSC 52: reaches the local clipboard over SSH
             self.notify(f"Copied: {text[:60]}")
+
+    def action_scroll_log(self, direction: int) -> None:
+        log = self.query_one("#log", VerticalScroll)
+        log.scroll_page_down() if direction > 0 else log.scroll_page_up()
 
     def action_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"

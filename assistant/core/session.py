@@ -7,14 +7,12 @@ first message that needs them (front ends may call `warm()` in the background).
 
 from __future__ import annotations
 
-import json
 import queue
 import re
 import threading
 import unicodedata
 from collections.abc import Generator, Iterator
 from functools import cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.config import Settings
@@ -280,20 +278,9 @@ class Session:
 
     def transcript(self, n: int = 40) -> list[dict]:
         """The last turns of this conversation, for `cadenza chat --resume`."""
-        path = self._transcript_path()
-        if not path.is_file():
-            return []
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()[-n:]
-        out = []
-        for line in lines:
-            try:
-                out.append(json.loads(line))
-            except ValueError:
-                continue  # a line cut by a crash
-        return out
+        from assistant.core import transcript
 
-    def _transcript_path(self) -> Path:
-        return self.settings.home / "conversations" / f"{self.state.conversation_id}.jsonl"
+        return transcript.read(self.settings.home, self.state.conversation_id, n)
 
     def _undo(self) -> str:
         """Make the version the current song was made from current again."""
@@ -353,15 +340,11 @@ class Session:
     def _append_transcript(
         self, user: str | None, reply: str, tool: str | None, ok: bool, result: ToolResult | None
     ) -> None:
+        from assistant.core import transcript
+
         entry = {"user": user, "reply": reply, "tool": tool, "ok": ok,
                  "files": list(result.files) if result else []}  # fmt: skip
-        try:
-            path = self._transcript_path()
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with path.open("a", encoding="utf-8") as fh:
-                fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
-        except OSError:
-            pass  # the transcript is a convenience; the turn itself is done
+        transcript.append(self.settings.home, self.state.conversation_id, entry)
 
     def _finish(
         self,

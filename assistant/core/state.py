@@ -93,7 +93,7 @@ class DialogueState:
 
     conversation_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     current: Song | None = None
-    song_ids: list[str] = field(default_factory=list)  # songs of this conversation, in order
+    song_ids: list[str] = field(default_factory=list)  # this conversation's songs, as first made or recalled
     turns: int = 0
     # The lyrics last read (their text, or the path of their file): "music for these lyrics".
     lyrics: str | None = None
@@ -104,9 +104,8 @@ class DialogueState:
 
     def add_song(self, song: Song) -> None:
         self.current = song
-        if song.id in self.song_ids:  # recalled or updated: it moves to the end, once
-            self.song_ids.remove(song.id)
-        self.song_ids.append(song.id)
+        if song.id not in self.song_ids:  # a recalled song keeps its place: "the second one"
+            self.song_ids.append(song.id)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

@@ -354,7 +354,9 @@ class Session:
         user: str | None = None,
         result: ToolResult | None = None,
     ) -> Iterator[Event]:
-        yield ReplyDelta(reply)
+        for block in re.split(r"(?<=\n\n)", reply):  # the reply streams in block by block
+            if block:
+                yield ReplyDelta(block)
         self.state.turns += 1
         self._append_transcript(user, reply, tool, ok, result)
         try:

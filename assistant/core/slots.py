@@ -22,8 +22,13 @@ TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seve
         "eighty": 80, "ninety": 90}  # fmt: skip
 # "thirty two", "thirty-two", "sixty four", "sixteen": tens first, so "two" is not read alone.
 NUMBER_WORD = (
-    r"(?:(?:" + "|".join(TENS) + r")(?:[\s-](?:" + "|".join(k for k, v in UNITS.items() if v < 10)
-    + r"))?|" + "|".join(sorted(UNITS, key=len, reverse=True)) + r")"
+    r"(?:(?:"
+    + "|".join(TENS)
+    + r")(?:[\s-](?:"
+    + "|".join(k for k, v in UNITS.items() if v < 10)
+    + r"))?|"
+    + "|".join(sorted(UNITS, key=len, reverse=True))
+    + r")"
 )
 TEMPO_WORDS = {
     "very slow": 52, "slowly": 66, "slow": 66, "laid-back": 80, "laid back": 80, "relaxed": 80,

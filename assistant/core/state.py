@@ -93,7 +93,9 @@ class DialogueState:
 
     conversation_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     current: Song | None = None
-    song_ids: list[str] = field(default_factory=list)  # this conversation's songs, as first made or recalled
+    song_ids: list[str] = field(
+        default_factory=list
+    )  # this conversation's songs, as first made or recalled
     turns: int = 0
     # The lyrics last read (their text, or the path of their file): "music for these lyrics".
     lyrics: str | None = None

@@ -94,6 +94,7 @@ class CadenzaApp(App[None]):
         self.last_files: list[str] = []
         self.last_reply = ""
         self._card: ToolCard | None = None
+        self._reply: ReplyMessage | None = None  # the reply streaming in
 
     def compose(self) -> ComposeResult:
         yield Static("Cadenza · loading models…", id="status")
@@ -132,7 +133,13 @@ class CadenzaApp(App[None]):
 
     # -- events -> widgets --------------------------------------------------------------------
     def show_event(self, event: Event) -> None:
-        from assistant.core.events import ToolFinished, ToolProgress, ToolStarted, TurnDone
+        from assistant.core.events import (
+            ReplyDelta,
+            ToolFinished,
+            ToolProgress,
+            ToolStarted,
+            TurnDone,
+        )
 
         log = self.query_one("#log", VerticalScroll)
         if isinstance(event, ToolStarted):
@@ -143,9 +150,20 @@ class CadenzaApp(App[None]):
         elif isinstance(event, ToolFinished) and self._card is not None:
             self._card.finish(event.ok, event.error, event.files)
             self.last_files = list(event.files) or self.last_files
+        elif isinstance(event, ReplyDelta):
+            if self._reply is None:
+                self._reply = ReplyMessage()
+                log.mount(self._reply)
+            self._reply.append(event.text)
         elif isinstance(event, TurnDone):
             self.last_reply = event.reply
-            log.mount(ReplyMessage(event.reply, event.ok))
+            streamed, self._reply = self._reply, None
+            if streamed is None:
+                log.mount(ReplyMessage(event.reply, event.ok))
+            else:
+                if len(event.reply) > len(streamed.reply):  # a note added after streaming
+                    streamed.append(event.reply[len(streamed.reply) :])
+                streamed.set_class(not event.ok, "error")
         log.scroll_end(animate=False)
 
     def _done(self) -> None:

@@ -70,20 +70,33 @@ class UserMessage(Static):
 
 
 class ReplyMessage(Vertical):
-    """A reply: prose as Markdown, tables and piano rolls kept in their columns."""
+    """A reply: prose as Markdown, tables and piano rolls kept in their columns.
 
-    def __init__(self, reply: str, ok: bool = True) -> None:
+    It streams: `append` adds the blocks of each ReplyDelta as it arrives.
+    """
+
+    def __init__(self, reply: str = "", ok: bool = True) -> None:
         super().__init__(classes="reply" if ok else "reply error")
         self.reply = reply
 
     def compose(self):  # noqa: ANN201
-        for block in re.split(r"\n{2,}", self.reply.strip()):
-            if PREFORMATTED.search(block):
-                yield HorizontalScroll(
-                    Static(Text(block, no_wrap=True), classes="pre"), classes="pre-box"
-                )
-            else:
-                yield Markdown(_escape(block))
+        yield from _blocks(self.reply)
+
+    def append(self, text: str) -> None:
+        self.reply += text
+        self.mount_all(list(_blocks(text)))
+
+
+def _blocks(text: str):  # noqa: ANN202
+    for block in re.split(r"\n{2,}", text.strip()):
+        if not block.strip():
+            continue
+        if PREFORMATTED.search(block):
+            yield HorizontalScroll(
+                Static(Text(block, no_wrap=True), classes="pre"), classes="pre-box"
+            )
+        else:
+            yield Markdown(_escape(block))
 
 
 def _escape(block: str) -> str:

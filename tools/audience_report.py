@@ -69,7 +69,8 @@ def song_report(
     )
     if len(rows) > 1 and rows[1]["fit"] >= 60:
         summary += f" Second: the {rows[1]['name']} ({rows[1]['fit']:.0f}/100)."
-    summary += " " + pitch_note(release)
+    pitch = pitch_note(release)
+    summary += " " + pitch
     if note:
         summary += f"\n\n({note})"
     preview = [segment_table(rows)]
@@ -84,7 +85,7 @@ def song_report(
         summary=summary,
         data={"song": song.song_id, "title": song.title, "segments": rows, "listeners": listeners,
               "lookalikes": [{"id": s.song_id, "title": s.title, "similarity": round(sim, 3)} for s, sim, _ in lookalikes],
-              "pitch": pitch_note(release), "dataset": metas[0].get("dataset") if metas else None},
+              "pitch": pitch, "dataset": metas[0].get("dataset") if metas else None},
         preview="\n".join(preview),
     )  # fmt: skip
 

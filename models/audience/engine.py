@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from assistant.errors import ToolError
-from models.audience.features import SongFeatures
 from models.audience.listening import Listener, ListeningData, read_plays
 from models.audience.segments import AudienceModel, Segment, build_audience
 
@@ -257,9 +256,3 @@ def _load_snapshot(path: Path, stamp: str) -> Snapshot | None:
 def segments_of(store: AudienceStore) -> tuple[list[Segment], np.ndarray, list[dict[str, Any]]]:
     ids, centres, metas = store.segment_entries()
     return [Segment.from_metadata(m) for m in metas], centres, metas
-
-
-def song_vector(song: SongFeatures) -> np.ndarray:
-    from models.audience.vectors import content_vectors
-
-    return content_vectors([song])[0]

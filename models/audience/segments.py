@@ -129,7 +129,9 @@ def cluster(features: np.ndarray, seed: int = 0) -> np.ndarray:
 
     distinct = len(np.unique(features.round(5), axis=0))
     if distinct <= K_RANGE.start:  # as many kinds of listener as segments: no choice to make
-        return KMeans(n_clusters=max(distinct, 1), n_init=1, random_state=seed).fit(features).labels_
+        return (
+            KMeans(n_clusters=max(distinct, 1), n_init=1, random_state=seed).fit(features).labels_
+        )
     best = None
     for k in K_RANGE:
         if k >= distinct:

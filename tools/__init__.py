@@ -10,6 +10,7 @@ from tools.audio import analyze_audio
 from tools.base import Tool
 from tools.catalog import import_catalog, import_listeners
 from tools.compose import compose, harmonize
+from tools.generate import generate
 from tools.help import help as help_tool
 from tools.lyrics import analyze_lyrics
 from tools.render import render_audio
@@ -18,13 +19,7 @@ from tools.songs import find_song
 REGISTRY: dict[str, Tool] = {
     t.name: t
     for t in (
-        compose, harmonize, analyze_lyrics, find_song, render_audio, find_audience,
+        compose, harmonize, generate, analyze_lyrics, find_song, render_audio, find_audience,
         similar_songs, import_catalog, import_listeners, analyze_audio, help_tool,
     )
 }  # fmt: skip
-
-# Tool names the router may produce whose engines land in later releases. Calling one gives a
-# clear "not available yet" result, never a crash.
-PLANNED: dict[str, str] = {
-    "generate": "the neural generation engine",
-}

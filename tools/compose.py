@@ -280,9 +280,14 @@ def _piece_result(
     attrs: dict,
     audio: bool,
     tool: str,
+    focus_bar: int = 1,
 ) -> ToolResult:
-    """Write the files, build the reply's preview and the song's attribute table."""
-    from models.composition.engine import chord_name
+    """Write the files, build the reply's preview and the song's attribute table.
+
+    The preview and the chords named in the summary start at `focus_bar` (the first new bar of a
+    continuation or a rewrite).
+    """
+    from models.composition.engine import Composition, chord_name
     from models.music.export import export_piece
     from models.music.piece import Piece
     from models.music.preview import to_piano_roll, to_voice_table
@@ -293,15 +298,25 @@ def _piece_result(
     melody = piece.tracks[0]
     if composition.chords:
         symbols = [(start, chord_name(c, piece.key, short=True)) for start, c in composition.chords]
-        slot = composition.chords[1][0] if len(composition.chords) > 1 else piece.beats_per_bar
-        roll = to_piano_roll(
-            Piece(piece.key, piece.tempo_bpm, piece.meter, piece.bars, [melody]), max_rows=10
+        slot = (
+            composition.chords[1][0] - composition.chords[0][0]
+            if len(composition.chords) > 1
+            else piece.beats_per_bar
         )
-        preview = to_voice_table(piece, symbols, slot) + "\n\nMelody:\n" + roll
-        summary += f" Chords: {' '.join(composition.chord_symbols(12))}"
-        summary += " ..." if len(composition.chord_symbols(13)) > 12 else "."
+        roll = to_piano_roll(
+            Piece(piece.key, piece.tempo_bpm, piece.meter, piece.bars, [melody]),
+            max_rows=10,
+            first_bar=focus_bar,
+        )
+        table = to_voice_table(piece, symbols, slot, first_bar=focus_bar)
+        preview = table + "\n\nMelody:\n" + roll
+        offset = (focus_bar - 1) * piece.beats_per_bar - 1e-6
+        named = Composition(piece, [c for c in composition.chords if c[0] >= offset])
+        where = f" from bar {focus_bar}" if focus_bar > 1 else ""
+        summary += f" Chords{where}: {' '.join(named.chord_symbols(12))}"
+        summary += " ..." if len(named.chord_symbols(13)) > 12 else "."
     else:
-        preview = to_piano_roll(piece)
+        preview = to_piano_roll(piece, first_bar=focus_bar)
     if note:
         summary += " " + note
     key = piece.key

@@ -57,6 +57,19 @@ def _composition() -> Check:
     )
 
 
+def _generation() -> Check:
+    from models.generation.engine import get_generator
+
+    gen = get_generator()
+    c = gen.cfg
+    return Check(
+        "generation checkpoint",
+        True,
+        f"{c.n_layers} layers x {c.d_model}, {c.n_params() / 1e6:.1f} M parameters",
+        "cadenza train generation",
+    )
+
+
 def _lyrics() -> Check:
     from models.lyrics.engine import MODELS, get_model
 
@@ -179,6 +192,7 @@ def gather() -> list[Check]:
         _guard("CADENZA_HOME", _home),
         _guard("MiniLM encoder", _encoder),
         _guard("composition checkpoint", _composition),
+        _guard("generation checkpoint", _generation),
         _guard("lyric-emotion checkpoints", _lyrics),
         _guard("intent classifier", _router),
         _guard("LLM planner (optional)", _llm, required=False),

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import yaml
 
+from assistant.core.generate_slots import generate_args, wants_generation
 from assistant.core.messages import (
     LYRIC_WORDS,
     apply_changes,
@@ -307,7 +308,9 @@ class Router:
                 score,
                 question=f"I'm not sure what you'd like. I can {CHOICES}.",
             )
-        if intent.name == "modify":
+        if intent.name == "modify" and state and state.current and wants_generation(text):
+            intent = next(i for i in self.intents if i.name == "generate")  # "add 8 more bars"
+        elif intent.name == "modify":
             return self._modify(text, slots, state, score)
         if intent.name == "find_song":
             title = re.search(r"[\"“]([^\"”]{3,})[\"”]", text)  # a quoted title
@@ -346,6 +349,8 @@ class Router:
                 args["lyrics"] = lyrics
             elif intent.tool == "analyze_lyrics":
                 return Route(intent.name, None, {}, score, question=LYRICS_QUESTION)
+        if intent.tool == "generate":
+            args = generate_args(text, args, state)
         if intent.tool in NEEDS_FILE and "file" not in args:
             return Route(intent.name, None, {}, score, question=NEEDS_FILE[intent.tool])
         return Route(intent.name, intent.tool, args, score)

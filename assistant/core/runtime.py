@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from assistant.errors import CadenzaError
-from tools import PLANNED, REGISTRY
+from tools import REGISTRY
 from tools.base import Tool, ToolContext, ToolResult
 
 log = logging.getLogger(__name__)
@@ -51,13 +51,6 @@ class Runtime:
     def call(self, name: str | None, args: dict[str, Any], ctx: ToolContext) -> ToolResult:
         tool = self.registry.get(name or "")
         if tool is None:
-            if name in PLANNED:
-                return ToolResult(
-                    ok=False,
-                    error=f"{PLANNED[name].capitalize()} ({name}) is not available in this version "
-                    "yet. Right now I can compose music, harmonise your melody, render audio, read "
-                    "lyrics, find songs you made, and find the listeners a song can win.",
-                )
             return ToolResult(
                 ok=False, error=f"There is no tool called '{name}'. Say 'help' for the list."
             )

@@ -309,6 +309,7 @@ class Session:
         """
         data = dict(data)
         existing = data.pop("existing", False)
+        parent = data.pop("parent", None) or parent  # a tool that reworked the current song
         song = Song(**data) if existing else Song(id=Song.new_id(), parent=parent, **data)
         self.state.add_song(song)
         if existing:

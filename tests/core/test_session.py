@@ -76,10 +76,10 @@ def test_garbage_gets_clear_messages_and_the_session_goes_on(make_session) -> No
     assert done.ok, done.reply
 
 
-def test_planned_tool_is_a_clear_result(make_session) -> None:  # noqa: ANN001
-    route, done = turn(make_session(), "generate a piece with the neural model")
+def test_the_neural_engine_answers_in_the_chat(make_session) -> None:  # noqa: ANN001
+    route, done = turn(make_session(), "generate a piece with the neural model, 4 bars")
     assert route.tool == "generate"
-    assert not done.ok and "not available in this version yet" in done.reply
+    assert done.ok and "neural model" in done.reply and ".mid" in done.reply
 
 
 def test_song_found_by_description_in_a_later_session(make_session) -> None:  # noqa: ANN001

@@ -143,7 +143,26 @@ def generate(gen: Generator, c: Controls, bars: int, sampling: Sampling, velocit
     draft = gen.sample(c.header(bars), [], c.rules(bars), 1, sampling, progress=progress)[0]
     events, got = decode_body(draft.body, c.meter)
     voices = to_notes(events, c.key, 4 if c.parts else 1, bars * bar_steps(c.meter), velocity)
-    return Written(voices, got, draft.logp, draft.tokens, (1, bars))
+    written = Written(voices, got, draft.logp, draft.tokens, (1, bars))
+    if bars > 1 and not _ends_on_tonic(events):
+        written.voices, written.tokens = _cadence(gen, c, voices, bars, sampling, velocity)
+        written.tokens += draft.tokens
+    return written
+
+
+def _cadence(gen: Generator, c: Controls, voices: list[list[Note]], bars: int,
+             sampling: Sampling, velocity: int, octave: int = 0) -> tuple[list[list[Note]], int]:  # fmt: skip
+    """The last bar written again when the piece does not end on the tonic: a piece in A minor
+    ends on A. Candidates come from `rewrite`, which prefers tonic endings."""
+    fix = rewrite(gen, c, voices, bars, bars, bars, replace(sampling, seed=sampling.seed + 1),
+                  velocity=velocity, octave=octave)  # fmt: skip
+    cut = (bars - 1) * c.meter[0] * 4.0 / c.meter[1]
+    out = []
+    for old, new in zip(voices, fix.voices, strict=True):
+        kept = [replace(n, dur_beats=min(n.dur_beats, cut - n.start_beats))
+                for n in old if n.start_beats < cut]  # fmt: skip
+        out.append([*kept, *new])
+    return out, fix.tokens
 
 
 def extend(gen: Generator, c: Controls, given: Sequence[Sequence[Note]], given_bars: int,
@@ -163,7 +182,18 @@ def extend(gen: Generator, c: Controls, given: Sequence[Sequence[Note]], given_b
     size = bar_steps(c.meter)
     new = [e for e in new if e.start >= given_bars * size]
     voices = to_notes(new, c.key, 4 if c.parts else 1, total * size, velocity, octave)
-    return Written(voices, total, draft.logp, draft.tokens, (given_bars + 1, total))
+    written = Written(voices, total, draft.logp, draft.tokens, (given_bars + 1, total))
+    if more > 1 and not _ends_on_tonic(new):  # the new ending, like a new piece, is a cadence
+        whole = [[*g, *v] for g, v in zip(_lines(given, c.parts), voices, strict=True)]
+        fixed, extra = _cadence(gen, c, whole, total, sampling, velocity, octave)
+        start = given_bars * c.meter[0] * 4.0 / c.meter[1]
+        written.voices = [[n for n in v if n.start_beats >= start - 1e-9] for v in fixed]
+        written.tokens += extra
+    return written
+
+
+def _lines(given: Sequence[Sequence[Note]], parts: bool) -> list[list[Note]]:
+    return [list(v) for v in given] if parts else [list(given[0])]
 
 
 def rewrite(gen: Generator, c: Controls, given: Sequence[Sequence[Note]], total: int,

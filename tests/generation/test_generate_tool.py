@@ -175,3 +175,14 @@ def test_bad_requests_get_clear_errors(settings) -> None:  # noqa: ANN001
 )  # fmt: skip
 def test_bar_ranges_read_as_a_producer_says_them(text, total, want) -> None:  # noqa: ANN001
     assert redo_range(text, total) == want
+
+
+def test_pieces_end_on_the_tonic() -> None:
+    gen = get_generator()
+    key = parse_key("A", "minor")
+    ends = 0
+    for seed in range(6):
+        w = generate(gen, Controls(key, (3, 4), "folk", False), 6, Sampling(0.9, 0.95, seed))
+        last = max(w.voices[0], key=lambda n: n.start_beats)
+        ends += last.pitch % 12 == key.tonic_pc
+    assert ends >= 5

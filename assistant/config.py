@@ -31,6 +31,21 @@ class Settings(BaseSettings):
         description="URL of a shared `chroma run` server (http://host:port). "
         "Unset: an embedded store under `home`.",
     )
+    chroma_token: str | None = Field(
+        default=None,
+        description="Studio token sent to a shared server that listens beyond loopback "
+        "(`cadenza server start` prints it; on the server machine it is read from "
+        "`home/studio/token`).",
+    )
+    server_host: str = Field(
+        default="127.0.0.1",
+        description="Where `cadenza server start` listens. Any address but loopback puts "
+        "Cadenza's token proxy in front of Chroma.",
+    )
+    server_port: int = Field(default=8765, ge=1, le=65535, description="The studio server's port.")
+    server_path: Path | None = Field(
+        default=None, description="The studio server's store (default: `home/studio-store`)."
+    )
     max_message_chars: int = Field(
         default=16000,
         ge=100,
@@ -58,6 +73,17 @@ class Settings(BaseSettings):
     llm_timeout_sec: float = Field(
         default=8.0, gt=0, le=120, description="After this the built-in router answers instead."
     )
+    tool_time_limit_sec: float = Field(
+        default=900.0,
+        gt=0,
+        description="A tool still working after this long is stopped at its next progress "
+        "report, with a clear message (what it finished is kept).",
+    )
+    output_dir: Path | None = Field(
+        default=None,
+        description="Where tools write their files (default: `home/outputs`). Tools never write "
+        "anywhere else; names from chat text are sanitised and cannot leave it.",
+    )
     seed: int | None = Field(
         default=None, description="Fixed seed for every tool call (tests, reproducible demos)."
     )
@@ -70,7 +96,7 @@ class Settings(BaseSettings):
     @property
     def outputs_dir(self) -> Path:
         """Every file a tool writes goes under here."""
-        return self.home / "outputs"
+        return self.output_dir.expanduser().resolve() if self.output_dir else self.home / "outputs"
 
     @property
     def store_dir(self) -> Path:

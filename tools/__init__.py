@@ -14,12 +14,13 @@ from tools.generate import generate
 from tools.help import help as help_tool
 from tools.lyrics import analyze_lyrics
 from tools.render import render_audio
+from tools.share import share_song
 from tools.songs import find_song
 
 REGISTRY: dict[str, Tool] = {
     t.name: t
     for t in (
         compose, harmonize, generate, analyze_lyrics, find_song, render_audio, find_audience,
-        similar_songs, import_catalog, import_listeners, analyze_audio, help_tool,
+        similar_songs, import_catalog, import_listeners, analyze_audio, share_song, help_tool,
     )
 }  # fmt: skip

@@ -48,11 +48,16 @@ def chat_features(song: Song) -> SongFeatures:
 
 
 def catalogue_chat_song(store: AudienceStore, song: Song) -> SongFeatures:
-    """Add (or refresh) a chat song in the catalogue: it gets an audience before any plays."""
+    """Add (or refresh) a chat song in the catalogue: it gets an audience before any plays.
+
+    On a studio server the catalogue is shared and a song is private until shared, so its
+    features are only computed, never stored there.
+    """
     from models.audience.vectors import content_vectors
 
     features = chat_features(song)
-    store.upsert_songs([features], content_vectors([features]))
+    if not store.private_songs:
+        store.upsert_songs([features], content_vectors([features]))
     return features
 
 

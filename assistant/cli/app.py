@@ -14,6 +14,7 @@ from typing import Any
 import typer
 
 from assistant.cli.audience import add_groups
+from assistant.cli.server import server_app
 from assistant.cli.tool_commands import add_tool_commands
 
 app = typer.Typer(
@@ -26,6 +27,7 @@ app = typer.Typer(
 )
 train_app = typer.Typer(help="Retrain an engine's checkpoint from the real corpora.")
 app.add_typer(train_app, name="train")
+app.add_typer(server_app, name="server")
 
 
 def _session(new: bool = False):  # noqa: ANN202
@@ -161,11 +163,13 @@ def run_script_cmd(
 
 
 @app.command()
-def doctor() -> None:
+def doctor(
+    repair: bool = typer.Option(False, help="Repair what a killed process left behind."),
+) -> None:
     """Check models, the store and optional system packages; say how to fix what's missing."""
     from assistant.cli.doctor import run_doctor
 
-    raise typer.Exit(run_doctor())
+    raise typer.Exit(run_doctor(repair))
 
 
 @train_app.command("composition")

@@ -206,8 +206,39 @@ def gather() -> list[Check]:
     return checks
 
 
-def run_doctor() -> int:
+def integrity_checks(repair: bool) -> list[Check]:
+    """The store after crashes (see assistant/core/integrity.py); repaired with --repair."""
+    from assistant.config import Settings
+    from assistant.core.integrity import check
+    from assistant.core.memory import Memory
+    from assistant.errors import CadenzaError
+
+    settings = Settings()
+    try:
+        memory = Memory(settings)
+    except CadenzaError as exc:
+        memory = None
+        note = Check("store integrity", False, str(exc), "close the other Cadenza, then retry")
+    try:
+        found = check(settings, memory, repair)
+    finally:
+        if memory is not None:
+            memory.close()
+    checks = [] if memory is not None else [note]
+    for f in found:
+        detail = f.detail + (" (repaired)" if f.repaired else "")
+        checks.append(
+            Check(f"store: {f.name}", f.ok or f.repaired, detail, "cadenza doctor --repair")
+        )
+    return checks
+
+
+def run_doctor(repair: bool = False) -> int:
     checks = gather()
+    try:
+        checks += integrity_checks(repair)
+    except Exception as exc:  # the doctor itself must not crash on a broken store
+        checks.append(Check("store integrity", False, str(exc), "cadenza doctor --repair"))
     width = max(len(c.name) for c in checks)
     for c in checks:
         mark = "ok " if c.ok else ("-- " if not c.required else "XX ")

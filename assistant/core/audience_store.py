@@ -69,6 +69,7 @@ class AudienceStore:
     def __init__(self, memory: Memory) -> None:
         self.client = memory.client
         self.location = memory.location
+        self.private_songs = bool(getattr(memory, "studio", False))  # chat songs stay out
         self.catalog = self._collection(CATALOG)
         self.listeners = self._collection(LISTENERS)
         self.segments = self._collection(SEGMENTS)

@@ -351,6 +351,10 @@ class Router:
                 return Route(intent.name, None, {}, score, question=LYRICS_QUESTION)
         if intent.tool == "generate":
             args = generate_args(text, args, state)
+        if intent.tool == "share_song":
+            ref = slots.song_ref or ""
+            if ref and set(ref.split()) - GENERIC_SONG_WORDS:
+                args = {"song": ref}  # "share the hopeful chorale"
         if intent.tool in NEEDS_FILE and "file" not in args:
             return Route(intent.name, None, {}, score, question=NEEDS_FILE[intent.tool])
         return Route(intent.name, intent.tool, args, score)

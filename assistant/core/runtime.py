@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import logging
+import time
 import traceback
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from assistant.errors import CadenzaError
+from assistant.errors import CadenzaError, ToolError
 from tools import REGISTRY
 from tools.base import Tool, ToolContext, ToolResult
 
@@ -59,7 +61,7 @@ class Runtime:
         except ValidationError as exc:
             return ToolResult(ok=False, error=explain_validation(tool.name, exc))
         try:
-            return tool.fn(ctx, **dict(valid))
+            return tool.fn(_with_deadline(ctx, name or ""), **dict(valid))
         except CadenzaError as exc:
             return ToolResult(ok=False, error=str(exc))
         except Exception as exc:  # a bug: report it, log it, keep the session alive
@@ -88,3 +90,25 @@ class Runtime:
         with open(self.error_log, "a", encoding="utf-8") as fh:
             fh.write(text)
         return str(self.error_log)
+
+
+class ToolTimeout(ToolError):
+    """A tool ran past `Settings.tool_time_limit_sec`."""
+
+
+def _with_deadline(ctx: ToolContext, name: str) -> ToolContext:
+    """The context with a progress callback that stops the tool once its time is up."""
+    limit = ctx.settings.tool_time_limit_sec
+    started = time.monotonic()
+    report = ctx.progress
+
+    def progress(fraction: float, message: str = "") -> None:
+        if time.monotonic() - started > limit:
+            raise ToolTimeout(
+                f"{name} was still working after {limit:.0f} s, its time limit, so I stopped it; "
+                "what it had finished is kept. Ask for less (fewer bars, a smaller folder), run "
+                "it again to go on, or raise CADENZA_TOOL_TIME_LIMIT_SEC."
+            )
+        report(fraction, message)
+
+    return replace(ctx, progress=progress)

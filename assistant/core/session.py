@@ -10,6 +10,7 @@ from __future__ import annotations
 import queue
 import re
 import threading
+import time
 import unicodedata
 from collections.abc import Generator, Iterator
 from functools import cached_property
@@ -30,6 +31,8 @@ from assistant.core.runtime import Runtime
 from assistant.core.state import DialogueState, Song
 from assistant.errors import CadenzaError, InputError
 from tools.base import ToolContext, ToolResult
+
+MEMORY_RETRY_SEC = 2.0  # after the store failed to open, wait this long before trying again
 
 if TYPE_CHECKING:
     from assistant.core.llm_planner import LLMPlanner
@@ -85,8 +88,9 @@ class Session:
         self.memory_error: str | None = None
         if router is not None:
             self.__dict__["router"] = router
-        if memory is not None:
-            self.__dict__["memory"] = memory
+        self._memory: Memory | None = memory
+        self._memory_retry_at = 0.0
+        self._memory_lock = threading.Lock()  # the TUI warms the store in a background thread
 
     # -- lazy parts -------------------------------------------------------------------------
     @cached_property
@@ -95,17 +99,25 @@ class Session:
 
         return make_router(self.settings)
 
-    @cached_property
+    @property
     def memory(self) -> Memory | None:
-        if not self._use_memory:
-            return None
+        """The store, opened on first use; after a failure, tried again a moment later (a
+        studio server that was restarted is picked up again without restarting Cadenza)."""
+        if self._memory is not None or not self._use_memory:
+            return self._memory
         from assistant.core.memory import Memory
 
-        try:
-            return Memory(self.settings)
-        except CadenzaError as exc:
-            self.memory_error = str(exc)
-            return None
+        with self._memory_lock:
+            if self._memory is not None or time.monotonic() < self._memory_retry_at:
+                return self._memory
+            try:
+                self._memory = Memory(self.settings)
+            except CadenzaError as exc:
+                self.memory_error = str(exc)
+                self._memory_retry_at = time.monotonic() + MEMORY_RETRY_SEC
+                return None
+            self.memory_error = None
+            return self._memory
 
     @cached_property
     def llm(self) -> LLMPlanner | None:
@@ -130,9 +142,8 @@ class Session:
         _ = self.router, self.memory
 
     def close(self) -> None:
-        memory = self.__dict__.get("memory")
-        if memory is not None:
-            memory.close()
+        if self._memory is not None:
+            self._memory.close()
 
     # -- one turn ---------------------------------------------------------------------------
     def send(self, text: str) -> Iterator[Event]:
@@ -229,7 +240,7 @@ class Session:
         ctx = ToolContext(
             settings=self.settings,
             state=self.state,
-            open_memory=lambda: self.memory,  # cached_property: opened once, when a tool asks
+            open_memory=lambda: self.memory,  # opened once, when a tool asks
             progress=lambda fraction, message="": self._progress(events, fraction, message),
         )
         box: dict[str, ToolResult] = {}
@@ -316,22 +327,42 @@ class Session:
             return ""
         memory = self.memory
         if memory is None:
-            return (
-                f"\n\n(Not saved to memory: {self.memory_error}) The file is safe on disk."
-                if self.memory_error
-                else ""
-            )
+            if not self.memory_error:
+                return ""
+            self.state.unsaved.append(song)
+            return self._not_saved(self.memory_error)
         try:
             memory.remember_song(song)
         except Exception as exc:
-            return f"\n\n(Not saved to memory: {exc}) The file is safe on disk."
+            self.state.unsaved.append(song)
+            return self._not_saved(str(exc))
         return self._catalogue(memory, song)
 
+    def _not_saved(self, why: str) -> str:
+        return (
+            f"\n\n(Not saved to memory yet: {why}) The file is safe on disk, and the song is "
+            "saved to memory as soon as the store answers again."
+        )
+
+    def _save_unsaved(self, memory: Memory) -> None:
+        """Songs made while the store was down go in now, oldest first; the rest wait."""
+        while self.state.unsaved:
+            try:
+                memory.remember_song(self.state.unsaved[0])
+            except Exception:
+                return
+            self._catalogue(memory, self.state.unsaved.pop(0))
+
     def _catalogue(self, memory: Memory, song: Song) -> str:
-        """Songs made in chat join the catalogue, so they get an audience before any plays."""
+        """Songs made in chat join the catalogue, so they get an audience before any plays.
+
+        On a studio server the catalogue is shared, so a song joins it only when shared.
+        """
         from assistant.core.audience_store import AudienceStore
         from tools.audience import catalogue_chat_song
 
+        if getattr(memory, "studio", False):
+            return ""
         try:
             catalogue_chat_song(AudienceStore.of(memory), song)
         except Exception as exc:  # the song itself is saved; only its catalogue entry failed
@@ -364,8 +395,13 @@ class Session:
             self.state.save(self.settings.state_path)
         except OSError as exc:
             reply += f"\n(The conversation state could not be saved: {exc})"
-        memory = self.__dict__.get("memory")
+        memory = (
+            self._memory
+            if self._memory is not None
+            else (self.memory if self.state.unsaved else None)
+        )
         if memory is not None:
+            self._save_unsaved(memory)
             try:
                 said = user if user is not None else f"[{tool} command]"
                 memory.remember_turn(

@@ -103,6 +103,8 @@ class DialogueState:
     segment: str | None = None
     # A clarifying question awaiting its answer: {"text": the message, "intents": the choices}.
     pending: dict[str, Any] | None = None
+    # Songs made while the store was down: saved to memory as soon as it answers again.
+    unsaved: list[Song] = field(default_factory=list)
 
     def add_song(self, song: Song) -> None:
         self.current = song
@@ -124,6 +126,7 @@ class DialogueState:
             lyrics=data.get("lyrics") if isinstance(data.get("lyrics"), str) else None,
             segment=data.get("segment") if isinstance(data.get("segment"), str) else None,
             pending=data.get("pending") if isinstance(data.get("pending"), dict) else None,
+            unsaved=[Song(**d) for d in data.get("unsaved", []) if isinstance(d, dict)],
         )
 
     def save(self, path: Path) -> None:

@@ -22,7 +22,7 @@ PRODUCT_TOOLS = {
 def test_exact_tool_names() -> None:
     assert set(REGISTRY) == {
         "compose", "harmonize", "generate", "analyze_lyrics", "find_song", "render_audio", "find_audience",
-        "similar_songs", "import_catalog", "import_listeners", "analyze_audio", "help",
+        "similar_songs", "import_catalog", "import_listeners", "analyze_audio", "share_song", "help",
     }  # fmt: skip
     assert set(REGISTRY) >= PRODUCT_TOOLS  # every product tool is there
 

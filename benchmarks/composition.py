@@ -26,20 +26,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-PUBLISHED = {  # model: (JSB, Nottingham), from ../shared/data/README.md
-    "RRU (Freivalds & Kozlovics 2021)": (7.72, 2.92),
-    "TCN (Bai et al. 2018)": (8.10, 3.07),
-    "Mogrifier LSTM": (8.18, 3.28),
-    "GRU": (8.20, 3.22),
-    "LSTM": (8.33, 3.25),
-}
-KEYS = ["C", "D", "F", "G", "A", "Bb", "E", "Eb"]
+KEYS = ["C", "D", "F", "G", "A", "Bb", "E", "Eb"]  # keys the statistics cycle through
 
 
 def frames_section() -> dict:
     from dataclasses import replace
 
-    from models.composition.frames import CONFIGS, DEFAULT_ROOT, evaluate
+    from models.composition.frames import CONFIGS, DEFAULT_ROOT, PUBLISHED_NLL, evaluate
 
     if not DEFAULT_ROOT.exists():
         print(f"(frames: skipped, {DEFAULT_ROOT} is absent)")
@@ -66,7 +59,7 @@ def frames_section() -> dict:
         f"{jsb['independent_keys']['test_nll']:.2f} | "
         f"{nott['independent_keys']['test_nll']:.2f} |"
     )
-    for name, (j, n) in PUBLISHED.items():
+    for name, (j, n) in PUBLISHED_NLL.items():
         print(f"| {name} * | {j:.2f} | {n:.2f} |")
     for label, key in (
         ("previous-frame logistic *", "previous_frame_logistic"),

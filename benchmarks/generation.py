@@ -28,17 +28,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-PUBLISHED = {  # model: (JSB, Nottingham), from ../shared/data/README.md
-    "RRU (Freivalds & Kozlovics 2021)": (7.72, 2.92),
-    "TCN (Bai et al. 2018)": (8.10, 3.07),
-    "GRU": (8.20, 3.22),
-    "LSTM": (8.33, 3.25),
-}
-KEYS = ["C", "D", "F", "G", "A", "Bb", "E", "Eb"]
+KEYS = ["C", "D", "F", "G", "A", "Bb", "E", "Eb"]  # keys the statistics cycle through
 
 
 def frames_section() -> dict:
-    from models.composition.frames import DEFAULT_ROOT
+    from models.composition.frames import DEFAULT_ROOT, PUBLISHED_NLL
     from models.generation.frames import evaluate
 
     if not DEFAULT_ROOT.exists():
@@ -57,7 +51,7 @@ def frames_section() -> dict:
                            ("frames", "88 independent keys given the past *")):  # fmt: skip
         j, n = out[f"jsb/{variant}"]["test_nll"], out[f"nottingham/{variant}"]["test_nll"]
         print(f"| Cadenza transformer, {label} | **{j:.2f}** | **{n:.2f}** |")
-    for name, (j, n) in PUBLISHED.items():
+    for name, (j, n) in PUBLISHED_NLL.items():
         print(f"| {name} * | {j:.2f} | {n:.2f} |")
     return out
 

@@ -64,6 +64,15 @@ DATASETS: dict[str, str] = {
 }
 SPLITS: dict[str, str] = {"train": "traindata", "valid": "validdata", "test": "testdata"}
 # models/composition/frames.py -> <checkout>/../shared/data/polyphonic
+# Published frame-level NLL (nats per time step), model: (JSB, Nottingham), from
+# ../shared/data/README.md; the benchmarks print their figures beside these rows.
+PUBLISHED_NLL = {
+    "RRU (Freivalds & Kozlovics 2021)": (7.72, 2.92),
+    "TCN (Bai et al. 2018)": (8.10, 3.07),
+    "Mogrifier LSTM": (8.18, 3.28),
+    "GRU": (8.20, 3.22),
+    "LSTM": (8.33, 3.25),
+}
 DEFAULT_ROOT = Path(__file__).resolve().parents[3] / "shared" / "data" / "polyphonic"
 
 Progress = Callable[[str], None]

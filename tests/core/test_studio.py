@@ -179,3 +179,32 @@ def test_tools_write_only_to_the_output_folder(settings: Settings, tmp_path: Pat
     assert ctx.output_path("../../etc/passwd", ".mid").parent == out.resolve()
     result = Runtime().call("compose", {"bars": 2, "seed": 1, "audio": False}, ctx)
     assert result.ok and all(Path(f).parent == out.resolve() for f in result.files)
+
+
+def test_three_producers_at_once_lose_nothing(server, tmp_path: Path) -> None:  # noqa: ANN001
+    """A small version of benchmarks/studio.py: concurrent `cadenza ask` processes, one server."""
+    import os
+    import subprocess
+    import sys
+
+    conf, rec = server
+    cadenza = str(Path(sys.executable).with_name("cadenza"))
+    asks = ["compose a calm folk tune in G, 4 bars", "make it faster", "compose a jig in D, 4 bars"]
+    procs = []
+    for i in range(3):
+        home = tmp_path / f"producer-{i}"
+        env = {**os.environ, "CADENZA_HOME": str(home), "CADENZA_CHROMA_URL": rec.url,
+               "CADENZA_WORKSPACE": str(tmp_path)}  # fmt: skip
+        script = " && ".join(f"{cadenza} ask '{a}' --json" for a in asks)
+        procs.append((home, subprocess.Popen(["bash", "-c", script], env=env,
+                                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)))  # fmt: skip
+    made = []
+    for home, proc in procs:
+        out, err = proc.communicate(timeout=400)
+        assert proc.returncode == 0, err.decode()[-2000:]
+        assert b"failed unexpectedly" not in out and b"Not saved" not in out
+        state = json.loads((home / "state.json").read_text())
+        made += state["song_ids"]
+    memory = Memory(conf.model_copy(update={"chroma_url": rec.url}))
+    assert len(made) == 9 and memory.songs.count() == 9
+    assert all(Path(memory.get_song(i).files["midi"]).is_file() for i in made)

@@ -27,6 +27,7 @@ from tools.compose import (
 
 if TYPE_CHECKING:
     from models.composition.engine import Composition
+    from models.composition.mood import MoodParams
     from models.generation.pieces import Controls, Written
     from models.music.piece import Note, Piece
     from models.music.theory import Key
@@ -125,7 +126,7 @@ def generate(
     )
 
 
-def _levels(mood: str | None) -> tuple[str, str, object]:
+def _levels(mood: str | None) -> tuple[str, str, MoodParams]:
     from models.composition.mood import mood_params
     from models.generation.engine import level_of
 

@@ -6,10 +6,9 @@ grammar of `sample.py`, so each result has exactly the requested meter and bars.
 longer than the model's 512-token window slide: the header stays and the body restarts at a bar
 line, so the model always sees whole bars under its controls.
 
-* `generate`: a new piece from a header (style, texture, mode, meter, length, mood levels).
-* `extend`: more bars after given ones (the given notes are never touched).
-* `rewrite`: bars N..M again: several candidates in one batch, each rescored by how likely the
-  bars after M are behind it, and the best one is spliced in.
+`Generator.sample` draws rows in lockstep (one prompt, many candidates), `score` and
+`log_probs` give the model's log-probabilities of given tokens; `pieces.py` builds new pieces,
+continuations and rewrites on them.
 """
 
 from __future__ import annotations
@@ -109,12 +108,6 @@ class Generator:
                     f"({name}: {found}, expected {shape}). {fix}"
                 )
         return cls(cfg, weights, config)
-
-    # -- controls --------------------------------------------------------------------------
-
-    def levels(self, valence: float, arousal: float) -> tuple[str, str]:
-        """Mood levels of the header from a mood's valence and arousal (-1..1)."""
-        return level_of(valence), level_of(arousal)
 
     # -- decoding --------------------------------------------------------------------------
 
@@ -229,12 +222,6 @@ class Generator:
             scored = s + len(chunk)
         return out
 
-    def sequence_logprob(self, tokens: Sequence[int]) -> tuple[float, int]:
-        """Nats of a whole sequence's body under the model, and the number of tokens scored."""
-        body = np.asarray(tokens[HEADER_LEN:])
-        rows = self.log_probs(tokens)
-        return float(rows[np.arange(len(body)), body].sum()), len(body)
-
 
 def level_of(x: float) -> str:
     return LEVELS[0] if x < -0.25 else LEVELS[2] if x > 0.25 else LEVELS[1]
@@ -249,10 +236,6 @@ def darker(header: Header) -> Header:
 def brighter(header: Header) -> Header:
     aro = LEVELS[min(2, LEVELS.index(header.arousal) + 1)]
     return replace(header, mode="major", valence="high", arousal=aro)
-
-
-def body_bars(body: Sequence[int]) -> int:
-    return sum(1 for t in body if t == BAR)
 
 
 @lru_cache(maxsize=1)

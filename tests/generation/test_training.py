@@ -55,3 +55,36 @@ def test_training_resumes_and_its_checkpoint_generates(tmp_path: Path) -> None:
     gen = Generator.load(path)
     w = generate(gen, Controls(parse_key("G"), (3, 4), "folk", False), 2, Sampling(seed=1))
     assert w.bars == 2 and w.voices[0]
+
+
+def test_kill_9_mid_training_then_the_same_command_finishes_it(tmp_path: Path) -> None:
+    """A real SIGKILL, not an exception: the run resumes from its last saved step."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    _corpus(tmp_path)  # the training command reads work/corpus.npz when it is there
+    work, out = tmp_path, tmp_path / "generation-v1"
+    code = (
+        "import sys; from pathlib import Path; "
+        "from models.train.generation import TrainConfig, train; "
+        f"train(Path({str(work)!r}), None, TrainConfig(steps=400, batch=2, warmup=1, "
+        f"save_every=5, eval_every=200), {TINY!r}, Path({str(out)!r}), log=lambda m: print(m, flush=True))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    proc = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE)
+    deadline = time.time() + 120
+    while not (work / "state.pt").exists() and time.time() < deadline:
+        time.sleep(0.01)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL and not out.exists()
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "resuming at step" in done.stdout
+    history = json.loads((out / "training.json").read_text())["history"]
+    assert history[0]["step"] == 400
+    assert Generator.load(out).cfg.d_model == TINY["d_model"]

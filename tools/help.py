@@ -8,12 +8,15 @@ EXAMPLES = [
     "write a slow, hopeful chorale in D major",
     "compose an irish jig in G, 16 bars",
     "harmonize melody.mid as a chorale",
+    "let the neural model write a chorale  /  continue sketch.mid",
+    "redo the last four bars, darker  /  keep going for 8 more bars",
     "just the melody, a folk song in E minor",
     "make it faster / same but in minor / darker / another version",
     "render it to audio",
     "find the sad waltz from yesterday",
     "what do these lyrics feel like:  (then paste the lyrics, and a line with just '.')",
     "analyse song.txt  /  now write music for them",
+    "who should I pitch this track to?  /  share it with the studio",
 ]
 
 

@@ -82,7 +82,8 @@ LYRICS_QUESTION = (
 )
 # "music for these lyrics", "what do they feel like again": the lyrics read last time.
 CHOICES = (
-    "compose music, harmonise a melody file, change the current song, render it to audio, "
+    "compose music (or write and continue it with the neural model), harmonise a melody file, "
+    "change the current song, render it to audio, "
     "read lyrics, find a song you made, or find the listeners a song can win"
 )
 

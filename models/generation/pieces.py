@@ -155,7 +155,7 @@ def _cadence(gen: Generator, c: Controls, voices: list[list[Note]], bars: int,
     """The last bar written again when the piece does not end on the tonic: a piece in A minor
     ends on A. Candidates come from `rewrite`, which prefers tonic endings."""
     fix = rewrite(gen, c, voices, bars, bars, bars, replace(sampling, seed=sampling.seed + 1),
-                  velocity=velocity, octave=octave)  # fmt: skip
+                  velocity=velocity, octave=octave, candidates=4)  # fmt: skip
     cut = (bars - 1) * c.meter[0] * 4.0 / c.meter[1]
     out = []
     for old, new in zip(voices, fix.voices, strict=True):
@@ -198,14 +198,15 @@ def _lines(given: Sequence[Sequence[Note]], parts: bool) -> list[list[Note]]:
 
 def rewrite(gen: Generator, c: Controls, given: Sequence[Sequence[Note]], total: int,
             first: int, last: int, sampling: Sampling, mood: Header | None = None,
-            velocity: int = 80, octave: int = 0,
-            progress: Progress | None = None) -> Written:  # fmt: skip
+            velocity: int = 80, octave: int = 0, progress: Progress | None = None,
+            candidates: int = REWRITE_CANDIDATES) -> Written:  # fmt: skip
     """Bars first..last (1-based) written again; the result's voices hold only the new notes.
 
-    REWRITE_CANDIDATES drafts are sampled in one batch under `mood` (the header, perhaps made
-    darker); each is scored by the log-probability, under the piece's own header, of the bar
-    that follows it (or of the piece's end), and the best one wins: new bars that lead into
-    the old ones.
+    `candidates` drafts are sampled in one batch under `mood` (the header, perhaps made darker);
+    inside the piece each is scored by the log-probability, under the piece's own header, of the
+    bar that follows it, and the best one wins: new bars that lead into the old ones. At the end
+    of the piece, drafts that end on the tonic win, the likeliest of them (mean log-probability
+    per token) first.
     """
     _check_meter(c.meter)
     if not 1 <= first <= last <= total:
@@ -219,8 +220,11 @@ def rewrite(gen: Generator, c: Controls, given: Sequence[Sequence[Note]], total:
     own = replace(c, valence=val, arousal=aro).header(total)
     want = mood or own
     rules = replace(c.rules(total, want.mode), bars=total)
-    drafts = gen.sample(want, prompt, rules, REWRITE_CANDIDATES, sampling, last, progress)
-    scores = [gen.score(own, [*prompt, *d.body], after) for d in drafts]
+    drafts = gen.sample(want, prompt, rules, candidates, sampling, last, progress)
+    if last < total:
+        scores = [gen.score(own, [*prompt, *d.body], after) for d in drafts]
+    else:  # nothing follows: the ending itself is judged below, and the draft by its likelihood
+        scores = [d.logp / max(d.tokens, 1) for d in drafts]
     size = bar_steps(c.meter)
     lo, hi = (first - 1) * size, last * size
     drafted = [[e for e in decode_body([*prompt, *d.body], c.meter)[0] if lo <= e.start < hi]

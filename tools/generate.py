@@ -335,10 +335,14 @@ def _redo(ctx: ToolContext, gen, work: _Work, redo: str, mood: str | None, mode:
     w = rewrite(gen, work.controls, work.given, bars, first, last, sampling, header,
                 work.velocity, work.octave, ctx.progress)  # fmt: skip
     what = f"bars {first}-{last}" if first != last else f"bar {first}"
-    into = "the ending" if last == bars else f"bar {last + 1}"
+    why = (
+        "the likeliest that still ends on the tonic"
+        if last == bars
+        else f"by how well they lead into bar {last + 1}"
+    )
     summary = (
         f"Rewrote {what} of {work.name} with the neural model{colour}: the best of "
-        f"{len(w.candidates)} candidates by how well they lead into {into}; every other bar is "
+        f"{len(w.candidates)} candidates, {why}; every other bar is "
         f"exactly as it was ({_sampling_note(sampling)})."
     )
     return w, summary, f"{work.path.stem}-bars{first}-{last}-s{sampling.seed}", first

@@ -1,6 +1,24 @@
-"""Errors that Cadenza shows to people. Every message says what to do next."""
+"""Errors that Cadenza shows to people. Every message says what to do next.
+
+The engines raise their own errors (models/errors.py: `ModelError`, with `InputError` and
+`CheckpointError`); they are re-exported here for the assistant's side, and the runtime, the
+session and the CLI catch them wherever they catch `CadenzaError`.
+"""
 
 from __future__ import annotations
+
+from models.errors import CheckpointError, InputError, ModelError
+
+__all__ = [
+    "CadenzaError",
+    "CheckpointError",
+    "InputError",
+    "ModelError",
+    "ScriptError",
+    "StoreError",
+    "StoreLockedError",
+    "ToolError",
+]
 
 
 class CadenzaError(Exception):
@@ -9,14 +27,6 @@ class CadenzaError(Exception):
 
 class ToolError(CadenzaError):
     """A tool could not do what was asked (bad key, corrupt file, too many bars...)."""
-
-
-class InputError(ToolError):
-    """The request itself is unusable (empty, too long, binary, unknown key)."""
-
-
-class CheckpointError(CadenzaError):
-    """A model checkpoint is missing, corrupt or from an incompatible version."""
 
 
 class StoreError(CadenzaError):

@@ -37,7 +37,7 @@ QUERIES = 60
 
 def _context(home: Path, url: str | None = None):  # noqa: ANN202
     from assistant.config import Settings
-    from assistant.core.memory import Memory
+    from assistant.store.memory import Memory
     from tools.base import ToolContext
 
     settings = Settings(home=home, workspace=home, chroma_url=url)
@@ -85,7 +85,7 @@ def _time_tool(ctx, name: str, ids: list[str]) -> dict[str, float]:  # noqa: ANN
 
 
 def latency(sizes: list[int], url: str | None, label: str) -> list[dict]:
-    from assistant.core.audience_store import AudienceStore
+    from assistant.store.audience_store import AudienceStore
     from models.audience.engine import ensure_audience
 
     rows = []
@@ -109,7 +109,7 @@ def latency(sizes: list[int], url: str | None, label: str) -> list[dict]:
 
 @contextmanager
 def chroma_server():  # noqa: ANN201
-    from assistant.core.chroma_server import chroma_run
+    from assistant.store.chroma_server import chroma_run
 
     tmp = Path(tempfile.mkdtemp())
     try:
@@ -121,7 +121,7 @@ def chroma_server():  # noqa: ANN201
 
 def import_rate(copies: int = 4) -> list[dict]:
     """Files per second importing MIDI (the demo x copies) and WAV (rendered demo songs)."""
-    from assistant.core.audience_store import AudienceStore
+    from assistant.store.audience_store import AudienceStore
     from models.audience.catalog import import_folder
     from models.audience.engine import DEMO_DIR
     from models.music.render import available_renderer, render_wav

@@ -32,7 +32,7 @@ KEYS = ["C", "D", "F", "G", "A", "Bb", "E", "Eb"]  # keys the statistics cycle t
 def frames_section() -> dict:
     from dataclasses import replace
 
-    from models.composition.frames import CONFIGS, DEFAULT_ROOT, PUBLISHED_NLL, evaluate
+    from benchmarks.frames.polyphonic import CONFIGS, DEFAULT_ROOT, PUBLISHED_NLL, evaluate
 
     if not DEFAULT_ROOT.exists():
         print(f"(frames: skipped, {DEFAULT_ROOT} is absent)")

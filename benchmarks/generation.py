@@ -32,8 +32,8 @@ KEYS = ["C", "D", "F", "G", "A", "Bb", "E", "Eb"]  # keys the statistics cycle t
 
 
 def frames_section() -> dict:
-    from models.composition.frames import DEFAULT_ROOT, PUBLISHED_NLL
-    from models.generation.frames import evaluate
+    from benchmarks.frames.polyphonic import DEFAULT_ROOT, PUBLISHED_NLL
+    from benchmarks.frames.transformer import evaluate
 
     if not DEFAULT_ROOT.exists():
         print(f"(frames: skipped, {DEFAULT_ROOT} is absent)")

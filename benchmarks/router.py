@@ -73,7 +73,7 @@ def is_correct(expected: str, route) -> bool:  # noqa: ANN001
 
 def route_all(router, items: list[dict], state) -> list[dict]:  # noqa: ANN001
     """Route every item (timed) and classify it; one record per item."""
-    from assistant.core.slots import extract_slots
+    from assistant.core.routing.slots import extract_slots
 
     for text in ("write a waltz", "render it", "hi"):  # warm-up: first calls pay for allocation
         router.route(text, state)
@@ -241,7 +241,7 @@ def latency_section(records: list[dict], load_sec: float, threads: int) -> dict:
 
 def vocabulary_terms(aspect: str) -> set[tuple[str, object]]:
     """(slot, value) pairs an aspect names with our vocabulary, as the extractor would give them."""
-    from assistant.core.slots import INSTRUMENTS, MOODS, STYLE_WORDS, TEMPO_WORDS
+    from models.music.vocabulary import INSTRUMENTS, MOODS, STYLE_WORDS, TEMPO_WORDS
 
     tables = {"mood": {w: w for w in MOODS}, "style": STYLE_WORDS,
               "instrument": {w: w for w in INSTRUMENTS}, "tempo": TEMPO_WORDS}  # fmt: skip
@@ -264,7 +264,7 @@ def read_captions(path: Path, n: int, seed: int) -> list[dict]:
 
 
 def musiccaps_section(router, path: Path, n: int, seed: int) -> dict:  # noqa: ANN001
-    from assistant.core.slots import extract_slots
+    from assistant.core.routing.slots import extract_slots
 
     if not path.exists():
         print(f"\n## MusicCaps\n\n(skipped: {path} is absent)")
@@ -325,7 +325,7 @@ def musiccaps_section(router, path: Path, n: int, seed: int) -> dict:  # noqa: A
 
 
 def _vocab_tables() -> tuple[dict, ...]:
-    from assistant.core.slots import INSTRUMENTS, MOODS, STYLE_WORDS, TEMPO_WORDS
+    from models.music.vocabulary import INSTRUMENTS, MOODS, STYLE_WORDS, TEMPO_WORDS
 
     return MOODS, STYLE_WORDS, INSTRUMENTS, TEMPO_WORDS
 
@@ -375,7 +375,7 @@ def main(argv: list[str] | None = None) -> dict:
         torch.set_num_threads(args.torch_threads)
 
     from assistant.config import Settings
-    from assistant.core.router import make_router
+    from assistant.core.routing.router import make_router
 
     items = load_items(args.data)
     with tempfile.TemporaryDirectory(prefix="cadenza-bench-") as home:

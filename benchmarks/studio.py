@@ -96,9 +96,9 @@ def main() -> None:
         worker(args.worker)
         return
     from assistant.config import Settings
-    from assistant.core import studio
-    from assistant.core.chroma_server import free_port
-    from assistant.core.memory import Memory
+    from assistant.store import studio
+    from assistant.store.chroma_server import free_port
+    from assistant.store.memory import Memory
 
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import CheckpointError
+from models.errors import CheckpointError
 
 CHECKPOINT_ROOT = Path(__file__).parent / "checkpoints"
 

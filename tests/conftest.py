@@ -67,7 +67,7 @@ def workspace(cadenza_home: Path) -> Path:
 @pytest.fixture(scope="session")
 def router(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     """The real MiniLM router, loaded once for the whole run."""
-    from assistant.core.router import Router
+    from assistant.core.routing.router import Router
     from models.embeddings.encoder import get_encoder
 
     return Router(get_encoder(), tmp_path_factory.mktemp("router-cache"))
@@ -91,14 +91,14 @@ def make_session(router, settings):  # noqa: ANN001, ANN201
 
 
 def _free_port() -> int:
-    from assistant.core.chroma_server import free_port
+    from assistant.store.chroma_server import free_port
 
     return free_port()
 
 
 @pytest.fixture
 def chroma_server(tmp_path: Path):  # noqa: ANN201
-    from assistant.core.chroma_server import chroma_run
+    from assistant.store.chroma_server import chroma_run
 
     with chroma_run(tmp_path / "srv", tmp_path / "chroma.log") as url:
         yield url

@@ -3,7 +3,7 @@ random Unicode messages, thrown at the readers, the router, the tools and a whol
 
 The property everywhere: no exception escapes, and a failure is a clear message, never the
 runtime's "failed unexpectedly" (which marks a bug). The number of cases per test is set below;
-the README reports the total.
+docs/studio.md reports the total.
 """
 
 from __future__ import annotations
@@ -123,6 +123,6 @@ def session(make_session):  # noqa: ANN001, ANN201
     return make_session(seed=1)
 
 
-def test_the_case_counts_are_what_the_readme_reports() -> None:
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
-    assert f"{sum(CASES.values())} generated cases" in readme
+def test_the_case_counts_are_what_the_docs_report() -> None:
+    page = (Path(__file__).resolve().parents[1] / "docs" / "studio.md").read_text()
+    assert f"{sum(CASES.values())} generated cases" in page

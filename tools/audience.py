@@ -3,68 +3,28 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import Field
 
+from models.music.vocabulary import AUDIO_SUFFIXES, MIDI_SUFFIXES
 from tools.base import ToolContext, ToolError, ToolResult, tool
+from tools.pieces import open_store
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from assistant.core.audience_store import AudienceStore
-    from assistant.core.state import Song
+    from assistant.store.audience_store import AudienceStore
     from models.audience.features import SongFeatures
 
-SONG_FILES = (".mid", ".midi", ".wav", ".flac", ".ogg", ".mp3", ".aiff", ".aif", ".m4a")
-
-
-def open_store(ctx: ToolContext) -> AudienceStore:
-    from assistant.core.audience_store import AudienceStore
-
-    memory = ctx.memory
-    if memory is None:
-        raise ToolError("The catalogue store is not open, so audiences can't be looked up.")
-    return AudienceStore.of(memory)
-
-
-def chat_features(song: Song) -> SongFeatures:
-    """A song made in chat, as a catalogue entry (its attribute table plus its MIDI file)."""
-    from models.audience.features import SongFeatures, midi_features, mood_into
-
-    features = SongFeatures(
-        song_id=f"chat-{song.id}", title=song.title, origin="chat", files=dict(song.files),
-        tempo_bpm=song.tempo, key=song.key, mode=song.mode, meter=song.meter, style=song.style,
-        mood=song.mood, instruments=[song.instrument] if song.instrument else [],
-        genres=[song.style] if song.style else [],
-    )  # fmt: skip
-    midi = song.files.get("midi")
-    if midi and Path(midi).is_file():
-        midi_features(Path(midi), features)
-        features.tempo_bpm = song.tempo or features.tempo_bpm
-        features.key, features.mode = song.key or features.key, song.mode or features.mode
-    return mood_into(features)
-
-
-def catalogue_chat_song(store: AudienceStore, song: Song) -> SongFeatures:
-    """Add (or refresh) a chat song in the catalogue: it gets an audience before any plays.
-
-    On a studio server the catalogue is shared and a song is private until shared, so its
-    features are only computed, never stored there.
-    """
-    from models.audience.vectors import content_vectors
-
-    features = chat_features(song)
-    if not store.private_songs:
-        store.upsert_songs([features], content_vectors([features]))
-    return features
+SONG_FILES = (*MIDI_SUFFIXES, *AUDIO_SUFFIXES)
 
 
 def resolve_song(
     ctx: ToolContext, store: AudienceStore, text: str | None
 ) -> tuple[SongFeatures, np.ndarray]:
     """The song a request is about: the current one, a catalogue title or id, or a file."""
+    from assistant.store.chat_songs import catalogue_chat_song
     from models.audience.vectors import content_vectors
 
     if not text:
@@ -149,11 +109,6 @@ def parse_release(text: str | None) -> date | None:
         raise ToolError(
             f"'{text[:20]}' is not a date I can read; write it as YYYY-MM-DD."
         ) from None
-
-
-def bar(fit: float, width: int = 10) -> str:
-    filled = int(round(fit / 100 * width))
-    return "█" * filled + "░" * (width - filled)
 
 
 @tool(cli_name="find-audience", cli_argument="song")

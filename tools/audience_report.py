@@ -6,13 +6,13 @@ import json
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from tools.audience import bar
 from tools.base import ToolContext, ToolResult
+from tools.pieces import bar
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from assistant.core.audience_store import AudienceStore
+    from assistant.store.audience_store import AudienceStore
     from models.audience.features import SongFeatures
 
 
@@ -172,7 +172,7 @@ def overview(segments: list, note: str | None) -> ToolResult:  # noqa: ANN001 (S
 
 
 def _make_words(make: dict[str, Any]) -> str:
-    from tools.compose import piece_noun
+    from tools.pieces import piece_noun
 
     noun = piece_noun(make["style"], make.get("meter") or "4/4") if make.get("style") else "piece"
     bits = [

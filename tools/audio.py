@@ -6,9 +6,10 @@ from typing import Annotated
 
 from pydantic import Field
 
+from models.music.vocabulary import AUDIO_SUFFIXES
 from tools.base import ToolContext, ToolResult, tool
 
-AUDIO_FILES = (".wav", ".flac", ".ogg", ".mp3", ".aiff", ".aif", ".m4a")
+AUDIO_FILES = AUDIO_SUFFIXES
 
 
 @tool(cli_name="analyze-audio", cli_argument="file")

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, get_type_hints
+from typing import TYPE_CHECKING, Any, Protocol, get_type_hints
 
 from pydantic import BaseModel, ConfigDict, create_model
 from pydantic.fields import FieldInfo
@@ -22,10 +22,22 @@ from assistant.errors import ToolError
 
 if TYPE_CHECKING:
     from assistant.config import Settings
-    from assistant.core.memory import Memory
-    from assistant.core.state import DialogueState
+    from assistant.store.memory import Memory
+    from assistant.store.songs import Song
 
-__all__ = ["Tool", "ToolContext", "ToolError", "ToolResult", "tool"]
+__all__ = ["Conversation", "Tool", "ToolContext", "ToolError", "ToolResult", "tool"]
+
+
+class Conversation(Protocol):
+    """What a tool may read and set of the conversation; the core's dialogue state is one.
+
+    Tools take the conversation's facts through this, never by importing the core.
+    """
+
+    current: Song | None  # the song "it" means
+    song_ids: list[str]  # this conversation's songs, oldest first
+    lyrics: str | None  # the lyrics last read ("music for these lyrics")
+    segment: str | None  # the listener segment last described ("write something for them")
 
 
 @dataclass
@@ -57,7 +69,7 @@ class ToolContext:
     """What a tool may use besides its arguments. Built by the runtime for each call."""
 
     settings: Settings
-    state: DialogueState | None = None
+    state: Conversation | None = None
     # Opens the store on first use, so tools that never touch memory never pay for Chroma.
     open_memory: Callable[[], Memory | None] = lambda: None
     progress: Callable[[float, str], None] = lambda fraction, message="": None

@@ -7,8 +7,8 @@ from typing import Annotated
 
 from pydantic import Field
 
-from tools.audience import open_store
 from tools.base import ToolContext, ToolError, ToolResult, tool
+from tools.pieces import open_store
 
 
 def input_folder(ctx: ToolContext, text: str) -> Path:

@@ -2,70 +2,28 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field
 
-from tools.base import ToolContext, ToolError, ToolResult, tool
+from tools.base import ToolContext, ToolResult, tool
+from tools.pieces import (
+    STYLE_HARMONY,
+    STYLE_INSTRUMENT,
+    STYLE_REGISTER,
+    STYLE_TEMPO,
+    Meter,
+    Style,
+    article,
+    gm_program,
+    piece_noun,
+    piece_result,
+    quarter_bpm,
+    seed_of,
+)
 
 if TYPE_CHECKING:
-    from models.composition.engine import Composition
     from models.music.theory import Key
-
-Meter = Literal["2/4", "3/4", "4/4", "2/2", "6/8", "3/8", "9/8", "12/8"]
-Style = Literal["chorale", "folk", "irish"]
-STYLE_INSTRUMENT = {"chorale": "choir", "folk": "flute", "irish": "fiddle"}
-# The lower parts under a folk or Irish tune: a soft string section, not three more flutes.
-STYLE_HARMONY = {"chorale": None, "folk": "strings", "irish": "strings"}
-STYLE_REGISTER = {"chorale": 69, "folk": 70, "irish": 74}  # soprano, voice-like, fiddle
-# Default pace against the mood's tempo: a hymn is slower than a folk song, a dance is quicker.
-STYLE_TEMPO = {"chorale": -16, "folk": 0, "irish": 16}
-
-
-def is_compound(meter: tuple[int, int]) -> bool:
-    """6/8, 9/8, 12/8 (and 3/8): the beat a producer counts is the dotted quarter."""
-    return meter[1] == 8 and meter[0] % 3 == 0
-
-
-def quarter_bpm(tempo: float, meter: tuple[int, int]) -> float:
-    """MIDI tempo (quarter notes per minute) from the tempo a producer counts in beats."""
-    return tempo * 1.5 if is_compound(meter) else float(tempo)
-
-
-def piece_noun(style: str, meter: str) -> str:
-    """What a producer calls the piece: a chorale, a waltz, a jig, a reel, a folk song."""
-    if style == "chorale":
-        return "chorale"
-    if style == "irish":
-        return {"6/8": "jig", "9/8": "slip jig", "12/8": "slide", "3/4": "irish waltz"}.get(
-            meter, "reel"
-        )
-    return "waltz" if meter == "3/4" else "folk song"
-
-
-def _article(number: int) -> str:
-    """'an' before numbers spoken with a vowel sound: an 8-bar, an 11-bar, an 18-bar, an 80-bar."""
-    spoken = str(number)
-    return "an" if spoken.startswith("8") or spoken in ("11", "18") else "a"
-
-
-def _program(instrument: str) -> int:
-    from assistant.core.slots import INSTRUMENTS
-
-    if instrument not in INSTRUMENTS:
-        raise ToolError(
-            f"I don't know the instrument '{instrument[:30]}'. Try piano, strings, choir, flute, "
-            "organ, guitar, violin or cello."
-        )
-    return INSTRUMENTS[instrument]
-
-
-def _seed(ctx: ToolContext, seed: int | None) -> int:
-    if seed is None and ctx.settings.seed is not None:
-        return ctx.settings.seed
-    return seed if seed is not None else secrets.randbelow(1_000_000)
-
 
 def _segment_plan(ctx: ToolContext, segment: str) -> tuple[dict, str]:
     """What a listener segment plays, as compose arguments this tool accepts."""
@@ -73,7 +31,7 @@ def _segment_plan(ctx: ToolContext, segment: str) -> tuple[dict, str]:
 
     from models.audience.engine import ensure_audience, segments_of
     from models.audience.insights import resolve_segment
-    from tools.audience import open_store
+    from tools.pieces import open_store
 
     store = open_store(ctx)
     ensure_audience(store, ctx.progress)
@@ -83,11 +41,37 @@ def _segment_plan(ctx: ToolContext, segment: str) -> tuple[dict, str]:
         make.pop("style", None)
     if make.get("meter") not in get_args(Meter):
         make.pop("meter", None)
-    from assistant.core.slots import INSTRUMENTS
+    from models.music.vocabulary import INSTRUMENTS
 
     if make.get("instrument") not in INSTRUMENTS:
         make.pop("instrument", None)
     return make, seg.name
+
+
+def _fill_brief(
+    ctx: ToolContext, brief: dict, lyrics: str | None, segment: str | None
+) -> tuple[str, str | None]:
+    """Fill what the producer left open from the lyrics' emotion, then from what a listener
+    segment plays; returns the reply's reasons and the lyrics' reference."""
+    why, lyric_ref = "", None
+    if lyrics:
+        plan, lyric_ref = _lyrics_plan(ctx, lyrics)
+        open_ = [k for k in ("mode", "style", "meter", "mood") if brief[k] is None]
+        why = f" Music for the lyrics: {plan.explain(open_)}."
+        for k in ("mode", "style", "meter", "mood"):
+            brief[k] = brief[k] or getattr(plan, k)
+    if segment:
+        make, name = _segment_plan(ctx, segment)
+        taken = {k: v for k, v in make.items() if brief.get(k, 0) is None}
+        for k in brief:
+            brief[k] = brief[k] or taken.get(k)
+        if taken:
+            said = ", ".join(f"{k} {v}" for k, v in taken.items())
+            why += f" Written for the {name}: {said}, from what they play."
+        if brief["style"] is None:  # what they play is no style the engine writes: a song
+            brief["style"] = "folk"
+            why += " Their music has no style the engine writes, so it is a folk-song form."
+    return why, lyric_ref
 
 
 def _lyrics_plan(ctx: ToolContext, lyrics: str):
@@ -143,36 +127,20 @@ def compose(
     from models.composition.mood import mood_params
     from models.music.theory import parse_key
 
-    why, lyric_ref = "", None
-    if lyrics:
-        plan, lyric_ref = _lyrics_plan(ctx, lyrics)
-        given = {"mode": mode, "style": style, "meter": meter, "mood": mood}
-        why = f" Music for the lyrics: {plan.explain([k for k, v in given.items() if v is None])}."
-        mode, style = mode or plan.mode, style or plan.style
-        meter, mood = meter or plan.meter, mood or plan.mood
-    if segment:
-        given = {"mode": mode, "style": style, "meter": meter, "mood": mood, "tempo": tempo,
-                 "instrument": instrument}  # fmt: skip
-        make, name = _segment_plan(ctx, segment)
-        taken = {k: v for k, v in make.items() if given.get(k, 0) is None}
-        mode, style = mode or taken.get("mode"), style or taken.get("style")
-        meter, mood = meter or taken.get("meter"), mood or taken.get("mood")
-        tempo, instrument = tempo or taken.get("tempo"), instrument or taken.get("instrument")
-        if taken:
-            said = ", ".join(f"{k} {v}" for k, v in taken.items())
-            why += f" Written for the {name}: {said}, from what they play."
-        if style is None:  # what they play is no style the engine writes: a song, not a hymn
-            style = "folk"
-            why += " Their music has no style the engine writes, so it is a folk-song form."
+    brief = {"mode": mode, "style": style, "meter": meter, "mood": mood, "tempo": tempo,
+             "instrument": instrument}  # fmt: skip
+    why, lyric_ref = _fill_brief(ctx, brief, lyrics, segment)
+    mode, style, meter, mood = brief["mode"], brief["style"], brief["meter"], brief["mood"]
+    tempo, instrument = brief["tempo"], brief["instrument"]
     meter, style = meter or "4/4", style or "chorale"
     feel = mood_params(mood)
     mode = mode or feel.mode
     the_key = parse_key(key or ("A" if mode == "minor" else "C"), mode)
     tempo = tempo or feel.tempo_bpm + STYLE_TEMPO[style]
     instrument = (instrument or STYLE_INSTRUMENT[style]).lower()
-    program = _program(instrument)
+    program = gm_program(instrument)
     harmony = STYLE_HARMONY[style] if instrument == STYLE_INSTRUMENT[style] else None
-    seed = _seed(ctx, seed)
+    seed = seed_of(ctx, seed)
     num, den = (int(x) for x in meter.split("/"))
     ctx.progress(0.1, "loading the composition model")
     composer = get_composer()
@@ -190,7 +158,7 @@ def compose(
             program=program,
             velocity=feel.velocity,
             parts=parts,
-            harmony_program=_program(harmony) if harmony else None,
+            harmony_program=gm_program(harmony) if harmony else None,
         )
     )
     words = [w for w in (mood, piece_noun(style, meter)) if w]
@@ -198,13 +166,13 @@ def compose(
     scoring = f"for {instrument}" + (f" and {harmony}" if harmony and parts == 4 else "")
     texture = "in four parts, " if parts == 4 else ""
     summary = (
-        f"Composed {_article(bars)} {bars}-bar {title}, {texture}{meter} at {tempo} bpm, "
+        f"Composed {article(bars)} {bars}-bar {title}, {texture}{meter} at {tempo} bpm, "
         f"{scoring} (seed {seed})."
     ) + why
     attrs = {"tempo": tempo, "meter": meter, "bars": bars, "style": style, "mood": mood,
              "instrument": instrument, "parts": parts, "seed": seed, "lyrics": lyric_ref}  # fmt: skip
     stem = f"{'-'.join(words)}-{the_key.name.replace(' ', '-')}-s{seed}"
-    return _piece_result(ctx, composition, title, stem, summary, attrs, audio, tool="compose")
+    return piece_result(ctx, composition, title, stem, summary, attrs, audio, tool="compose")
 
 
 @tool(cli_name="harmonize", cli_argument="file")
@@ -238,7 +206,7 @@ def harmonize(
     given: Key | None = parse_key(key, mode) if key else None
     tune = melody_from_midi(path, given, mode)
     instrument = (instrument or STYLE_INSTRUMENT[style]).lower()
-    program = _program(instrument)
+    program = gm_program(instrument)
     ctx.progress(0.3, "finding chords and voicing them")
     composer = get_composer()
     beat_bpm = tempo or round(tune.tempo_bpm / quarter_bpm(1.0, tune.meter))
@@ -268,73 +236,4 @@ def harmonize(
              "bars": tune.bars, "style": style, "instrument": instrument, "parts": 4,
              "source": str(path)}  # fmt: skip
     stem = f"{path.stem}-harmonised-{tune.key.name.replace(' ', '-')}"
-    return _piece_result(ctx, composition, title, stem, summary, attrs, audio, tool="harmonize")
-
-
-def _piece_result(
-    ctx: ToolContext,
-    composition: Composition,
-    title: str,
-    stem: str,
-    summary: str,
-    attrs: dict,
-    audio: bool,
-    tool: str,
-    focus_bar: int = 1,
-) -> ToolResult:
-    """Write the files, build the reply's preview and the song's attribute table.
-
-    The preview and the chords named in the summary start at `focus_bar` (the first new bar of a
-    continuation or a rewrite).
-    """
-    from models.composition.engine import Composition, chord_name
-    from models.music.export import export_piece
-    from models.music.piece import Piece
-    from models.music.preview import to_piano_roll, to_voice_table
-
-    piece = composition.piece
-    files, note = export_piece(piece, ctx.output_path(stem, ".mid"), audio, ctx.progress)
-    notes = piece.all_notes()
-    melody = piece.tracks[0]
-    if composition.chords:
-        symbols = [(start, chord_name(c, piece.key, short=True)) for start, c in composition.chords]
-        slot = (
-            composition.chords[1][0] - composition.chords[0][0]
-            if len(composition.chords) > 1
-            else piece.beats_per_bar
-        )
-        roll = to_piano_roll(
-            Piece(piece.key, piece.tempo_bpm, piece.meter, piece.bars, [melody]),
-            max_rows=10,
-            first_bar=focus_bar,
-        )
-        table = to_voice_table(piece, symbols, slot, first_bar=focus_bar)
-        preview = table + "\n\nMelody:\n" + roll
-        offset = (focus_bar - 1) * piece.beats_per_bar - 1e-6
-        named = Composition(piece, [c for c in composition.chords if c[0] >= offset])
-        where = f" from bar {focus_bar}" if focus_bar > 1 else ""
-        summary += f" Chords{where}: {' '.join(named.chord_symbols(12))}"
-        summary += " ..." if len(named.chord_symbols(13)) > 12 else "."
-    else:
-        preview = to_piano_roll(piece, first_bar=focus_bar)
-    if note:
-        summary += " " + note
-    key = piece.key
-    song = {"title": title, "tool": tool, "key": key.tonic_name, "mode": key.mode, **attrs,
-            "files": files}  # fmt: skip
-    return ToolResult(
-        summary=summary,
-        data={
-            "key": key.name,
-            **attrs,
-            "notes": len(notes),
-            "duration_sec": round(piece.duration_sec, 1),
-            "lowest": min(n.pitch for n in notes),
-            "highest": max(n.pitch for n in notes),
-            "chords": composition.chord_symbols(64),
-            "numerals": composition.numerals(64),
-        },
-        files=list(files.values()),
-        preview=preview,
-        song=song,
-    )
+    return piece_result(ctx, composition, title, stem, summary, attrs, audio, tool="harmonize")

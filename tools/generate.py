@@ -4,33 +4,29 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field
 
 from tools.base import ToolContext, ToolError, ToolResult, tool
-from tools.compose import (
+from tools.pieces import (
     STYLE_HARMONY,
     STYLE_INSTRUMENT,
     STYLE_TEMPO,
     Meter,
     Style,
-    _article,
-    _piece_result,
-    _program,
-    _seed,
+    article,
+    gm_program,
     piece_noun,
+    piece_result,
     quarter_bpm,
+    seed_of,
 )
 
 if TYPE_CHECKING:
-    from models.composition.engine import Composition
-    from models.composition.mood import MoodParams
-    from models.generation.pieces import Controls, Written
-    from models.music.piece import Note, Piece
-    from models.music.theory import Key
+    from models.generation.pieces import Written
+    from models.generation.rework import Source
 
 REDO = re.compile(
     r"^\s*(?:(?P<a>\d{1,3})\s*(?:-|–|to|\.\.)\s*(?P<b>\d{1,3})|(?P<one>\d{1,3})"
@@ -104,135 +100,63 @@ def generate(
     """
     from models.generation.engine import Sampling
 
-    seed = _seed(ctx, seed)
+    seed = seed_of(ctx, seed)
     sampling = Sampling(temperature, top_p, seed)
     if file is None and extend is None and redo is None:
-        return _new_piece(
-            ctx,
-            key,
-            mode,
-            tempo,
-            bars or 16,
-            meter,
-            style,
-            mood,
-            instrument,
-            parts,
-            sampling,
-            audio,
-        )
+        return _new_piece(ctx, key, mode, tempo, bars or 16, meter, style, mood, instrument,
+                          parts, sampling, audio)  # fmt: skip
     return _from_file(
         ctx, file, key, mode, tempo, bars, style, mood, instrument, extend, redo, sampling, audio
     )
 
 
-def _levels(mood: str | None) -> tuple[str, str, MoodParams]:
-    from models.composition.mood import mood_params
-    from models.generation.engine import level_of
-
-    feel = mood_params(mood)
-    return level_of(feel.valence), level_of(feel.arousal), feel
-
-
 def _new_piece(
     ctx, key, mode, tempo, bars, meter, style, mood, instrument, parts, sampling, audio
 ) -> ToolResult:  # noqa: ANN001
+    from models.composition.mood import mood_params
+    from models.generation.arrange import arrange, new_controls
     from models.generation.engine import get_generator
-    from models.generation.pieces import Controls
     from models.generation.pieces import generate as write
     from models.music.theory import parse_key
 
     meter, style = meter or "4/4", style or "chorale"
-    valence, arousal, feel = _levels(mood)
+    feel = mood_params(mood)
     mode = mode or feel.mode
     the_key = parse_key(key or ("A" if mode == "minor" else "C"), mode)
     tempo = tempo or feel.tempo_bpm + STYLE_TEMPO[style]
     instrument = (instrument or STYLE_INSTRUMENT[style]).lower()
     num, den = (int(x) for x in meter.split("/"))
-    four = style == "chorale" and parts == 4  # the model writes the four voices itself
-    controls = Controls(the_key, (num, den), style, four, valence, arousal)
+    controls = new_controls(the_key, (num, den), style, parts, feel)
     ctx.progress(0.05, "loading the generation model")
     gen = get_generator()
     began = time.perf_counter()
     w = write(gen, controls, bars, sampling, feel.velocity, ctx.progress)
     took = time.perf_counter() - began
-    composition = _arrange(
-        w.voices, the_key, (num, den), bars, tempo, style, instrument, parts, feel.velocity
-    )
+    harmony = STYLE_HARMONY[style] if instrument == STYLE_INSTRUMENT[style] else None
+    composition = arrange(w.voices, the_key, (num, den), bars, quarter_bpm(tempo, (num, den)),
+                          style, gm_program(instrument), parts, feel.velocity,
+                          gm_program(harmony) if harmony else None)  # fmt: skip
     words = [w_ for w_ in (mood, piece_noun(style, meter)) if w_]
     title = " ".join(words) + f" in {the_key.name}"
-    harmony = STYLE_HARMONY[style] if instrument == STYLE_INSTRUMENT[style] else None
     scoring = f"for {instrument}" + (f" and {harmony}" if harmony and parts == 4 else "")
-    texture = (
-        "in four parts written by the model, "
-        if four
-        else "melody by the model harmonised in four parts, "
-        if parts == 4
-        else ""
-    )
+    texture = "melody by the model harmonised in four parts, " if parts == 4 else ""
+    texture = "in four parts written by the model, " if controls.parts else texture
     summary = (
-        f"Generated {_article(bars)} {bars}-bar {title} with the neural model, {texture}{meter} "
+        f"Generated {article(bars)} {bars}-bar {title} with the neural model, {texture}{meter} "
         f"at {tempo} bpm, {scoring} ({_sampling_note(sampling)}; {w.tokens:,} tokens in "
         f"{took:.1f} s)."
     )
     attrs = {"tempo": tempo, "meter": meter, "bars": bars, "style": style, "mood": mood,
              "instrument": instrument, "parts": parts, "seed": sampling.seed}  # fmt: skip
     stem = f"{'-'.join(words)}-{the_key.name.replace(' ', '-')}-neural-s{sampling.seed}"
-    return _piece_result(ctx, composition, title, stem, summary, attrs, audio, tool="generate")
+    return piece_result(ctx, composition, title, stem, summary, attrs, audio, tool="generate")
 
 
 def _sampling_note(s) -> str:  # noqa: ANN001
     return f"seed {s.seed}, temperature {s.temperature:g}, top-p {s.top_p:g}"
 
 
-def _arrange(voices: list[list[Note]], key: Key, meter: tuple[int, int], bars: int, tempo: int,
-             style: str, instrument: str, parts: int, velocity: int) -> Composition:  # fmt: skip
-    """The model's voices as a piece: four voices as written, or a melody (HMM harmony if 4)."""
-    from models.composition.engine import Composer, Composition, MelodyRequest, get_composer
-    from models.music.piece import Piece, Track
-
-    program = _program(instrument)
-    bpm = quarter_bpm(tempo, meter)
-    if len(voices) == 4:
-        names = ("Soprano", "Alto", "Tenor", "Bass")
-        tracks = [Track(n, program, v) for n, v in zip(names, voices, strict=True)]
-        return Composition(Piece(key, bpm, meter, bars, tracks), _chords(voices, key, meter))
-    harmony = STYLE_HARMONY[style] if instrument == STYLE_INSTRUMENT[style] else None
-    req = MelodyRequest(
-        key=key,
-        meter=meter,
-        bars=bars,
-        tempo_bpm=bpm,
-        style=style,
-        program=program,
-        velocity=velocity,
-        parts=parts,
-        harmony_program=_program(harmony) if harmony else None,
-    )
-    composer: Composer = get_composer()
-    return composer.arrange(voices[0], req)
-
-
-def _chords(voices: list[list[Note]], key: Key, meter: tuple[int, int]) -> list:
-    """The chord the four voices sound on each beat, labelled as the harmony model labels."""
-    from models.composition.analysis import beat_grid
-    from models.composition.harmony import label_chord
-
-    grid = beat_grid([[(n.pitch, n.start_beats, n.dur_beats) for n in v] for v in voices])
-    out = []
-    for t, row in enumerate(grid):
-        sounding = [int(p) for p in row if p >= 0]
-        if not sounding:
-            continue
-        bass = int(row[-1]) if row[-1] >= 0 else min(sounding)
-        chord = label_chord({(p - key.tonic_pc) % 12 for p in sounding}, (bass - key.tonic_pc) % 12)
-        chord = chord or (out[-1][1] if out else None)  # a passing sonority: the chord goes on
-        if chord is not None:
-            out.append((float(t), chord))
-    return out
-
-
-def _source(ctx: ToolContext, file: str | None) -> tuple[Path, dict | None]:
+def _song_file(ctx: ToolContext, file: str | None) -> tuple[Path, dict]:
     """The MIDI file to work on, and the current song's table when it is that song's file."""
     current = ctx.state.current if ctx.state else None
     if file is None:
@@ -244,212 +168,100 @@ def _source(ctx: ToolContext, file: str | None) -> tuple[Path, dict | None]:
         file = current.files["midi"]
     path = ctx.input_path(file, (".mid", ".midi"))
     same = current is not None and current.files.get("midi") and Path(current.files["midi"]) == path
-    return path, (vars(current) if same else None)
+    return path, (vars(current) if same else {})
 
 
-def _voices_of(piece: Piece, song: dict | None) -> tuple[list[int], bool]:
-    """Which tracks the model writes: the four voices of a four-part piece, else the melody."""
-    pitched = [i for i, t in enumerate(piece.tracks) if t.notes and not t.is_drum]
-    if not pitched:
-        raise ToolError("The file has no notes to continue (drums alone don't count).")
+def _redo(ctx: ToolContext, gen, src: Source, name: str, redo: str, mood: str | None,
+          mode: str | None, sampling) -> tuple[Written, str]:  # fmt: skip  # noqa: ANN001
+    from models.generation.rework import redo_bars, shade
 
-    def mean(i: int) -> float:
-        return sum(n.pitch for n in piece.tracks[i].notes) / len(piece.tracks[i].notes)
-
-    by_height = sorted(pitched, key=mean, reverse=True)
-    four = len(pitched) == 4 and (song is None or song.get("style") in (None, "chorale"))
-    return (by_height, True) if four else (by_height[:1], False)
-
-
-@dataclass
-class _Work:
-    """A MIDI file read for the model: the piece, the tracks it writes and its controls."""
-
-    path: Path
-    song: dict | None
-    piece: Piece
-    tracks: list[int]
-    four: bool
-    given: list[list[Note]]
-    controls: Controls
-    octave: int
-    velocity: int
-
-    @property
-    def name(self) -> str:
-        return f"'{self.song['title']}'" if self.song else self.path.name
-
-
-def _read_work(ctx: ToolContext, file: str | None, key: str | None, mode: str | None,
-               style: str | None) -> _Work:  # fmt: skip
-    from models.composition.melody_input import top_line
-    from models.generation.pieces import Controls, melody_octave
-    from models.generation.vocab import METERS
-    from models.music.midi_io import read_midi
-    from models.music.theory import estimate_key, parse_key
-
-    path, song = _source(ctx, file)
-    ctx.progress(0.05, f"reading {path.name}")
-    piece = read_midi(path)
-    if piece.meter not in METERS:
-        known = ", ".join(f"{a}/{b}" for a, b in METERS)
-        raise ToolError(
-            f"{path.name} is in {piece.meter[0]}/{piece.meter[1]}; the model writes {known}."
-        )
-    tracks, four = _voices_of(piece, song)
-    top = piece.tracks[tracks[0]].notes
-    given = [piece.tracks[i].notes for i in tracks] if four else [top_line(top)]
-    if key:
-        the_key = parse_key(key, mode)
-    elif song and song.get("key"):
-        the_key = parse_key(song["key"], song.get("mode"))
-    else:
-        line = [n for v in given for n in v]
-        the_key, _ = estimate_key([n.pitch for n in line], [n.dur_beats for n in line])
-    style = style or (song or {}).get("style") or ("chorale" if four else "folk")
-    octave = 0 if four else melody_octave(given[0], the_key, style)
-    velocity = max((n.velocity for v in given for n in v), default=80)
-    controls = Controls(the_key, piece.meter, style, four)
-    return _Work(path, song, piece, tracks, four, given, controls, octave, velocity)
-
-
-def _redo(ctx: ToolContext, gen, work: _Work, redo: str, mood: str | None, mode: str | None,
-          sampling) -> tuple[Written, str, str, int]:  # fmt: skip  # noqa: ANN001
-    from models.composition.mood import mood_params
-    from models.generation.engine import brighter, darker
-    from models.generation.pieces import rewrite
-
-    bars = work.piece.bars
+    bars = src.bars
     first, last = redo_range(redo, bars)
-    header, colour = None, ""
-    if mood or mode:
-        feel = mood_params(mood)
-        own = work.controls.header(bars)
-        dark = mode == "minor" or (mode is None and feel.valence < 0)
-        header = darker(own) if dark else brighter(own)
-        tonic = work.controls.key.name.split()[0]
+    header, colour = shade(src.controls, bars, mood, mode), ""
+    if header is not None:
+        dark, tonic = header.mode == "minor", src.controls.key.name.split()[0]
         colour = (
             f" ({'darker: the parallel minor' if dark else 'brighter: the major'} of {tonic},"
             f" {header.valence} valence)"
         )
-    w = rewrite(gen, work.controls, work.given, bars, first, last, sampling, header,
-                work.velocity, work.octave, ctx.progress)  # fmt: skip
+    w = redo_bars(gen, src, first, last, sampling, header, ctx.progress)
     what = f"bars {first}-{last}" if first != last else f"bar {first}"
-    why = (
-        "the likeliest that still ends on the tonic"
-        if last == bars
-        else f"by how well they lead into bar {last + 1}"
-    )
+    why = f"by how well they lead into bar {last + 1}"
+    why = "the likeliest that still ends on the tonic" if last == bars else why
     summary = (
-        f"Rewrote {what} of {work.name} with the neural model{colour}: the best of "
+        f"Rewrote {what} of {name} with the neural model{colour}: the best of "
         f"{len(w.candidates)} candidates, {why}; every other bar is "
         f"exactly as it was ({_sampling_note(sampling)})."
     )
-    return w, summary, f"{work.path.stem}-bars{first}-{last}-s{sampling.seed}", first
+    return w, summary
 
 
-def _extend(ctx: ToolContext, gen, work: _Work, extend: int | None, bars: int | None,
-            sampling) -> tuple[Written, str, str, int]:  # fmt: skip  # noqa: ANN001
-    from models.generation.pieces import extend as continue_
+def _extend(ctx: ToolContext, gen, src: Source, name: str, file_name: str, extend: int | None,
+            bars: int | None, sampling) -> tuple[Written, str]:  # fmt: skip  # noqa: ANN001
+    from models.generation.rework import continue_piece
 
-    had = work.piece.bars
+    had = src.bars
     more = extend or ((bars - had) if bars else 8)
     if more < 1:
         raise ToolError(
-            f"{work.path.name} already has {had} bars; ask for more than that, or say "
+            f"{file_name} already has {had} bars; ask for more than that, or say "
             "'extend it by 8 bars'."
         )
-    w = continue_(gen, work.controls, work.given, had, more, sampling, work.velocity,
-                  work.octave, ctx.progress)  # fmt: skip
-    meter = f"{work.piece.meter[0]}/{work.piece.meter[1]}"
+    w = continue_piece(gen, src, more, sampling, ctx.progress)
+    meter = f"{src.piece.meter[0]}/{src.piece.meter[1]}"
     summary = (
-        f"Continued {work.name} by {more} bars with the neural model (bars {had + 1}-"
-        f"{had + more}) in {work.controls.key.name}, {meter}: its first {had} bars are exactly "
+        f"Continued {name} by {more} bars with the neural model (bars {had + 1}-"
+        f"{had + more}) in {src.controls.key.name}, {meter}: its first {had} bars are exactly "
         f"as they were ({_sampling_note(sampling)})."
     )
-    return w, summary, f"{work.path.stem}-continued-s{sampling.seed}", had + 1
-
-
-def _reharmonise(work: _Work, out: Piece, written: Written) -> Piece:
-    """Our own folk or Irish song in four parts: new HMM harmony under the new melody bars."""
-    from models.composition.engine import MelodyRequest, get_composer
-    from models.generation.pieces import Written as W
-    from models.generation.pieces import splice
-
-    song = work.song or {}
-    lower = [i for i, t in enumerate(out.tracks) if i != work.tracks[0] and t.notes]
-    if song.get("parts") != 4 or work.four or len(lower) != 3:
-        return out
-    req = MelodyRequest(
-        key=work.controls.key, meter=out.meter, bars=out.bars, tempo_bpm=out.tempo_bpm,
-        style=work.controls.style, parts=4,
-    )  # fmt: skip
-    arranged = get_composer().arrange(out.tracks[work.tracks[0]].notes, req).piece
-    first, last = written.new_bars
-    lo, hi = (first - 1) * out.beats_per_bar, last * out.beats_per_bar
-    lower.sort(key=lambda i: -sum(n.pitch for n in out.tracks[i].notes) / len(out.tracks[i].notes))
-    voices = [
-        [replace(n, velocity=out.tracks[i].notes[0].velocity,
-                 dur_beats=min(n.dur_beats, hi - n.start_beats))
-         for n in t.notes if lo <= n.start_beats < hi]
-        for i, t in zip(lower, arranged.tracks[1:4], strict=True)
-    ]  # fmt: skip
-    return splice(out, lower, W(voices, out.bars, 0.0, 0, written.new_bars))
-
-
-def _four_voices(piece: Piece) -> list[list[Note]] | None:
-    """The notes of a four-part piece's voices, highest first (None unless exactly four)."""
-    lines = [t.notes for t in piece.tracks if t.notes and not t.is_drum]
-    if len(lines) != 4:
-        return None
-    return sorted(lines, key=lambda v: -sum(n.pitch for n in v) / len(v))
+    return w, summary
 
 
 def _from_file(
     ctx, file, key, mode, tempo, bars, style, mood, instrument, extend, redo, sampling, audio
 ) -> ToolResult:  # noqa: ANN001
-    from models.composition.engine import Composition
     from models.generation.engine import get_generator
-    from models.generation.pieces import splice
+    from models.generation.rework import finish, source_of
+    from models.music.midi_io import read_midi
 
-    work = _read_work(ctx, file, key, mode, style)
+    path, song = _song_file(ctx, file)
+    ctx.progress(0.05, f"reading {path.name}")
+    src = source_of(read_midi(path), key or song.get("key"), mode if key else song.get("mode"),
+                    style, song.get("style"), path.name)  # fmt: skip
+    name = f"'{song['title']}'" if song else path.name
     ctx.progress(0.1, "loading the generation model")
     gen = get_generator()
     began = time.perf_counter()
     if redo:
-        w, summary, stem, focus = _redo(ctx, gen, work, redo, mood, mode, sampling)
+        w, summary = _redo(ctx, gen, src, name, redo, mood, mode, sampling)
+        stem = f"{path.stem}-bars{w.new_bars[0]}-{w.new_bars[1]}-s{sampling.seed}"
     else:
-        w, summary, stem, focus = _extend(ctx, gen, work, extend, bars, sampling)
+        w, summary = _extend(ctx, gen, src, name, path.name, extend, bars, sampling)
+        stem = f"{path.stem}-continued-s{sampling.seed}"
     summary = summary[:-1] + f"; {w.tokens:,} tokens in {time.perf_counter() - began:.1f} s."
-    out = _reharmonise(work, splice(work.piece, work.tracks, w), w)
-    others = len([t for t in work.piece.tracks if t.notes]) - len(work.tracks)
-    if others and (work.song or {}).get("parts") != 4:
+    if src.others and song.get("parts") != 4:
         summary += (
-            f" The model writes the melody ({work.piece.tracks[work.tracks[0]].name or 'top'}"
-            f" track); the other {others} track{'s are' if others > 1 else ' is'} as before."
+            f" The model writes the melody ({src.piece.tracks[src.tracks[0]].name or 'top'}"
+            f" track); the other {src.others} track{'s are' if src.others > 1 else ' is'} as "
+            "before."
         )
-    if tempo:
-        out = replace(out, tempo_bpm=quarter_bpm(tempo, out.meter))
-    if instrument:
-        program = _program(instrument.lower())
-        out.tracks = [replace(t, program=program) if i in work.tracks else t
-                      for i, t in enumerate(out.tracks)]  # fmt: skip
-    song = work.song or {}
-    voiced = _four_voices(out) if work.four or song.get("parts") == 4 else None
-    chords = _chords(voiced, work.controls.key, out.meter) if voiced else None
-    title = song.get("title") or work.path.stem[:40]
+    meter = src.piece.meter
+    composition = finish(src, w, song.get("parts") == 4,
+                         quarter_bpm(tempo, meter) if tempo else None,
+                         gm_program(instrument.lower()) if instrument else None)  # fmt: skip
+    out = composition.piece
+    title = song.get("title") or path.stem[:40]
     first, last = w.new_bars
     title = f"{title} (bars {first}-{last} redone)" if redo else f"{title}, continued"
     attrs = {
         "tempo": round(out.tempo_bpm / quarter_bpm(1.0, out.meter)),
         "meter": f"{out.meter[0]}/{out.meter[1]}", "bars": out.bars,
-        "style": work.controls.style, "mood": mood or song.get("mood"),
+        "style": src.controls.style, "mood": mood or song.get("mood"),
         "instrument": instrument or song.get("instrument"),
-        "parts": 4 if work.four else song.get("parts", 1), "seed": sampling.seed,
-        "source": None if redo else str(work.path),
+        "parts": 4 if src.four else song.get("parts", 1), "seed": sampling.seed,
+        "source": None if redo else str(path),
     }  # fmt: skip
-    composition = Composition(out, chords)
-    result = _piece_result(ctx, composition, title, stem, summary, attrs, audio, "generate", focus)
-    if work.song and result.song is not None:
-        result.song["parent"] = work.song.get("id")
+    result = piece_result(ctx, composition, title, stem, summary, attrs, audio, "generate", first)
+    if song and result.song is not None:
+        result.song["parent"] = song.get("id")
     return result

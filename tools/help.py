@@ -1,23 +1,24 @@
-"""`help`: what Cadenza can do, listed from the registry itself."""
+"""`help`: what Cadenza can do, listed from the registry and the intents themselves."""
 
 from __future__ import annotations
 
 from tools.base import ToolContext, ToolResult, tool
 
-EXAMPLES = [
-    "write a slow, hopeful chorale in D major",
-    "compose an irish jig in G, 16 bars",
-    "harmonize melody.mid as a chorale",
-    "let the neural model write a chorale  /  continue sketch.mid",
-    "redo the last four bars, darker  /  keep going for 8 more bars",
-    "just the melody, a folk song in E minor",
-    "make it faster / same but in minor / darker / another version",
-    "render it to audio",
-    "find the sad waltz from yesterday",
-    "what do these lyrics feel like:  (then paste the lyrics, and a line with just '.')",
-    "analyse song.txt  /  now write music for them",
-    "who should I pitch this track to?  /  share it with the studio",
-]
+
+def examples() -> list[str]:
+    """Example requests, tool by tool in registry order, then the intents that call no tool
+    ("make it faster", "undo"): each intent's `help` lines in `prompts/intents/`."""
+    from models.intents.intent import owner_of, shipped_intents
+    from tools import REGISTRY
+
+    seen: list[str] = []
+    owners = [owner_of(name) for name in REGISTRY]
+    toolless = [i for i in shipped_intents() if not i.tools]
+    for intent in [*owners, *toolless]:
+        if intent is not None and intent.name != "help" and intent.name not in seen:
+            seen.append(intent.name)
+    by_name = {i.name: i for i in shipped_intents()}
+    return [line for name in seen for line in by_name[name].help]
 
 
 @tool(cli_name="tools")
@@ -27,9 +28,10 @@ def help(ctx: ToolContext) -> ToolResult:  # noqa: A001 (the tool's public name 
 
     rows = [{"tool": t.name, "what": t.description} for t in REGISTRY.values()]
     text = "\n".join(f"- {r['tool']}: {r['what']}" for r in rows)
-    examples = "\n".join(f'  "{e}"' for e in EXAMPLES)
+    tries = examples()
+    listed = "\n".join(f'  "{e}"' for e in tries)
     return ToolResult(
         summary="Here is what I can do, and some things to try.",
-        data={"tools": rows, "examples": EXAMPLES},
-        preview=f"{text}\n\nTry:\n{examples}",
+        data={"tools": rows, "examples": tries},
+        preview=f"{text}\n\nTry:\n{listed}",
     )

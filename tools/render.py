@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from tools.base import ToolContext, ToolError, ToolResult, tool
 
 if TYPE_CHECKING:
-    from assistant.core.state import Song
+    from assistant.store.songs import Song
 
 SAMPLE_RATE = 44100
 
@@ -113,7 +113,7 @@ def _with_wav(ctx: ToolContext, song: Song, wav: Path) -> dict[str, Any]:
     The session keeps an `existing` song as it is (no new id, no new memory entry), so the
     stored copy is updated here; a store problem never fails the render.
     """
-    from assistant.core.state import Song as SongType
+    from assistant.store.songs import Song as SongType
 
     data = {**asdict(song), "files": {**song.files, "wav": str(wav)}}
     try:

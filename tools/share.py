@@ -18,10 +18,10 @@ def share_song(
     Args:
         song: A title or description of one of your songs (default: the current song).
     """
-    from assistant.core.audience_store import AudienceStore
     from assistant.errors import StoreError
+    from assistant.store.audience_store import AudienceStore
+    from assistant.store.chat_songs import chat_features
     from models.audience.vectors import content_vectors
-    from tools.audience import chat_features
 
     memory = ctx.memory
     if memory is None:

@@ -107,7 +107,7 @@ def route(
 ) -> None:
     """Print the tool call a message would make, as JSON, without running it."""
     from assistant.config import Settings
-    from assistant.core.router import make_router
+    from assistant.core.routing.router import make_router
     from assistant.core.state import DialogueState
 
     settings = Settings()

@@ -82,7 +82,7 @@ def _lyrics() -> Check:
 
 def _router() -> Check:
     from assistant.config import Settings
-    from assistant.core.router import make_router
+    from assistant.core.routing.router import make_router
 
     router = make_router(Settings())
     if router.classifier is None:
@@ -107,8 +107,8 @@ def _llm() -> Check:
 
 def _store() -> Check:
     from assistant.config import Settings
-    from assistant.core.audience_store import AudienceStore
-    from assistant.core.memory import Memory
+    from assistant.store.audience_store import AudienceStore
+    from assistant.store.memory import Memory
 
     settings = Settings()
     memory = Memory(settings)
@@ -209,14 +209,14 @@ def gather() -> list[Check]:
 def integrity_checks(repair: bool) -> list[Check]:
     """The store after crashes (see assistant/core/integrity.py); repaired with --repair."""
     from assistant.config import Settings
-    from assistant.core.integrity import check
-    from assistant.core.memory import Memory
-    from assistant.errors import CadenzaError
+    from assistant.errors import CadenzaError, ModelError
+    from assistant.store.integrity import check
+    from assistant.store.memory import Memory
 
     settings = Settings()
     try:
         memory = Memory(settings)
-    except CadenzaError as exc:
+    except (CadenzaError, ModelError) as exc:
         memory = None
         note = Check("store integrity", False, str(exc), "close the other Cadenza, then retry")
     try:

@@ -23,8 +23,8 @@ def _settings():  # noqa: ANN202
 @server_app.command("start")
 def start() -> None:
     """Start the studio server (CADENZA_SERVER_HOST, _PORT and _PATH say where)."""
-    from assistant.core.studio import LOOPBACK, ServerError
-    from assistant.core.studio import start as start_server
+    from assistant.store.studio import LOOPBACK, ServerError
+    from assistant.store.studio import start as start_server
 
     settings = _settings()
     try:
@@ -47,7 +47,7 @@ def start() -> None:
 @server_app.command("stop")
 def stop() -> None:
     """Stop the studio server."""
-    from assistant.core.studio import stop as stop_server
+    from assistant.store.studio import stop as stop_server
 
     rec = stop_server(_settings())
     typer.echo(f"Stopped the studio server (pid {rec.pid})." if rec else "No studio server runs.")
@@ -56,7 +56,7 @@ def stop() -> None:
 @server_app.command("status")
 def status(json_out: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Is the studio server up, where, and what its store holds."""
-    from assistant.core.studio import status as server_status
+    from assistant.store.studio import status as server_status
 
     info = server_status(_settings())
     if json_out:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from assistant.config import Settings
-    from assistant.core.router import Route
+    from assistant.core.routing.router import Route
     from assistant.core.state import DialogueState
 
 SYSTEM = (
@@ -78,7 +78,7 @@ class LLMPlanner:
     def _to_route(self, answer: dict[str, Any]) -> Route | None:
         from pydantic import ValidationError
 
-        from assistant.core.router import Route
+        from assistant.core.routing.router import Route
         from tools import REGISTRY
 
         calls = answer["choices"][0]["message"].get("tool_calls") or []

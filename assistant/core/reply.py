@@ -9,7 +9,8 @@ from typing import Any
 
 import yaml
 
-from assistant.core.router import PROMPTS_DIR, Route
+from assistant.core.routing.route import Route
+from models.intents.intent import PROMPTS_DIR, shipped_intents
 from tools.base import ToolResult
 
 FILE_LABELS = {".mid": "MIDI", ".wav": "WAV", ".musicxml": "MusicXML", ".xml": "MusicXML"}
@@ -18,6 +19,12 @@ FILE_LABELS = {".mid": "MIDI", ".wav": "WAV", ".musicxml": "MusicXML", ".xml": "
 @lru_cache(maxsize=1)
 def templates() -> dict[str, Any]:
     return yaml.safe_load((PROMPTS_DIR / "templates" / "replies.yaml").read_text())
+
+
+@lru_cache(maxsize=1)
+def next_hints() -> dict[str, str]:
+    """The "Next:" hint after each tool, from the intents' YAML (`next`)."""
+    return {tool: hint for i in shipped_intents() for tool, hint in i.next.items()}
 
 
 def render_files(files: list[str]) -> str:
@@ -38,7 +45,7 @@ def render_tool_reply(route: Route, result: ToolResult) -> str:
     if result.preview:
         parts.append(result.preview)
     title = (result.song or {}).get("title", "song")
-    hint = t["next"].get(route.tool or "", "")
+    hint = next_hints().get(route.tool or "", "")
     if hint:
         parts.append(hint.format(title=title))
     return "\n\n".join(p for p in parts if p)

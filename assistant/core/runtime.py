@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from assistant.errors import CadenzaError, ToolError
+from assistant.errors import CadenzaError, ModelError, ToolError
 from tools import REGISTRY
 from tools.base import Tool, ToolContext, ToolResult
 
@@ -62,7 +62,7 @@ class Runtime:
             return ToolResult(ok=False, error=explain_validation(tool.name, exc))
         try:
             return tool.fn(_with_deadline(ctx, name or ""), **dict(valid))
-        except CadenzaError as exc:
+        except (CadenzaError, ModelError) as exc:  # the tool's or an engine's: shown as is
             return ToolResult(ok=False, error=str(exc))
         except Exception as exc:  # a bug: report it, log it, keep the session alive
             where = self._log(name, args, exc)

@@ -17,6 +17,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from assistant.config import Settings
+from assistant.core import keeping
 from assistant.core.events import (
     Event,
     ReplyDelta,
@@ -28,16 +29,17 @@ from assistant.core.events import (
 )
 from assistant.core.reply import render_smalltalk, render_tool_reply, templates
 from assistant.core.runtime import Runtime
-from assistant.core.state import DialogueState, Song
-from assistant.errors import CadenzaError, InputError
+from assistant.core.state import DialogueState
+from assistant.errors import CadenzaError, InputError, ModelError
+from assistant.store.songs import Song
 from tools.base import ToolContext, ToolResult
 
 MEMORY_RETRY_SEC = 2.0  # after the store failed to open, wait this long before trying again
 
 if TYPE_CHECKING:
     from assistant.core.llm_planner import LLMPlanner
-    from assistant.core.memory import Memory
-    from assistant.core.router import Route, Router
+    from assistant.core.routing.router import Route, Router
+    from assistant.store.memory import Memory
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -95,7 +97,7 @@ class Session:
     # -- lazy parts -------------------------------------------------------------------------
     @cached_property
     def router(self) -> Router:
-        from assistant.core.router import make_router
+        from assistant.core.routing.router import make_router
 
         return make_router(self.settings)
 
@@ -105,14 +107,14 @@ class Session:
         studio server that was restarted is picked up again without restarting Cadenza)."""
         if self._memory is not None or not self._use_memory:
             return self._memory
-        from assistant.core.memory import Memory
+        from assistant.store.memory import Memory
 
         with self._memory_lock:
             if self._memory is not None or time.monotonic() < self._memory_retry_at:
                 return self._memory
             try:
                 self._memory = Memory(self.settings)
-            except CadenzaError as exc:
+            except (CadenzaError, ModelError) as exc:
                 self.memory_error = str(exc)
                 self._memory_retry_at = time.monotonic() + MEMORY_RETRY_SEC
                 return None
@@ -163,7 +165,7 @@ class Session:
             return
         if steps:
             self.state.pending = None
-            yield from self._run_plan(steps, message)
+            yield from self._guarded(self._run_plan(steps, message), None, message)
             return
         assert route is not None
         # A question with choices waits for its answer ("1", "the second"); anything else clears it.
@@ -173,16 +175,28 @@ class Session:
             yield from self._finish(route.question, None, ok=True, user=message)
             return
         if route.intent == "undo":
-            yield from self._finish(self._undo(), None, ok=True, user=message)
+            undone = keeping.undo(self.state, self.memory, self.memory_error)
+            yield from self._finish(undone, None, ok=True, user=message)
             return
         if route.tool is None:
             yield from self._finish(render_smalltalk(message), None, ok=True, user=message)
             return
-        yield from self._act(route, message)
+        yield from self._guarded(self._act(route, message), route.tool, message)
+
+    def _guarded(self, turn: Iterator[Event], tool: str | None, message: str) -> Iterator[Event]:
+        """A turn's events; a bug after the tool ran still ends the turn with a clear reply."""
+        try:
+            yield from turn
+        except Exception as exc:
+            self.runtime.log(f"turn failed after routing: {exc!r}")
+            yield from self._finish(
+                f"Something went wrong while finishing that ({exc}). Anything already written "
+                "is on disk; ask again, or say 'help'.", tool, ok=False, user=message,
+            )
 
     def call_tool(self, name: str, args: dict) -> Iterator[Event]:
         """Run one tool directly (the CLI's tool commands), with the same state and memory."""
-        from assistant.core.router import Route
+        from assistant.core.routing.router import Route
 
         yield from self._act(Route(intent=name, tool=name, args=args, confidence=1.0), None)
 
@@ -201,21 +215,30 @@ class Session:
         assert result is not None
         reply = render_tool_reply(route, result)
         if result.ok and result.song:
-            follow_up = route.intent == "modify" and self.state.current is not None
-            reply += self._keep_song(result.song, self.state.current.id if follow_up else None)
+            reply += self._keep_song(route, result.song)
         return reply, result
+
+    def _keep_song(self, route: Route, song: dict) -> str:
+        """Keep the song a tool made; bookkeeping can fail, but never the turn."""
+        follow_up = route.intent == "modify" and self.state.current is not None
+        parent = self.state.current.id if follow_up and self.state.current else None
+        try:
+            return keeping.keep_song(self.state, self.memory, self.memory_error, song, parent)
+        except Exception as exc:  # a bug in bookkeeping: the files are written, say so and go on
+            self.runtime.log(f"keeping the song failed: {exc!r}")
+            return f"\n\n(The song's files are on disk, but I couldn't keep it in this conversation: {exc})"
 
     def _run_plan(self, steps: list[str], message: str) -> Iterator[Event]:
         """A multi-step request: each step routed with the state the steps before it left."""
-        from assistant.core.planner import CHOICE_LABELS
+        from assistant.core.routing.planner import labels
 
-        parts, result, tool, ok = [], None, None, True
+        parts, result, tool, ok, offered = [], None, None, True, labels()
         for n, step in enumerate(steps, start=1):
             route = self.router.route(step, self.state)
             yield RouteDecided(
                 route.tool, route.args, route.confidence, route.intent, route.question
             )
-            head = f"Step {n} of {len(steps)}: {CHOICE_LABELS.get(route.intent, route.intent)}."
+            head = f"Step {n} of {len(steps)}: {offered.get(route.intent, route.intent)}."
             if route.question or route.tool is None:
                 parts.append(f"{head}\n{route.question or 'There was nothing to do.'}")
                 ok = False
@@ -293,82 +316,6 @@ class Session:
 
         return transcript.read(self.settings.home, self.state.conversation_id, n)
 
-    def _undo(self) -> str:
-        """Make the version the current song was made from current again."""
-        from assistant.core.reply import render_files
-
-        current = self.state.current
-        if current is None:
-            return "There is nothing to undo yet: no song has been made in this conversation."
-        if current.parent is None:
-            return f"'{current.title}' is the first version; there is no earlier one to go back to."
-        memory = self.memory
-        parent = memory.get_song(current.parent) if memory is not None else None
-        if parent is None:
-            why = f" ({self.memory_error})" if self.memory_error else ""
-            return f"I can't find the version before '{current.title}' in memory{why}."
-        self.state.add_song(parent)
-        files = render_files(list(parent.files.values())) if parent.files else ""
-        return "\n\n".join(
-            p for p in (f"Back to the earlier version: {parent.describe()}.", files) if p
-        )
-
-    def _keep_song(self, data: dict, parent: str | None) -> str:
-        """Make a new or recalled song current and store it; returns a note if the store failed.
-
-        `parent` is the song a follow-up ("make it faster") was made from.
-        """
-        data = dict(data)
-        existing = data.pop("existing", False)
-        parent = data.pop("parent", None) or parent  # a tool that reworked the current song
-        song = Song(**data) if existing else Song(id=Song.new_id(), parent=parent, **data)
-        self.state.add_song(song)
-        if existing:
-            return ""
-        memory = self.memory
-        if memory is None:
-            if not self.memory_error:
-                return ""
-            self.state.unsaved.append(song)
-            return self._not_saved(self.memory_error)
-        try:
-            memory.remember_song(song)
-        except Exception as exc:
-            self.state.unsaved.append(song)
-            return self._not_saved(str(exc))
-        return self._catalogue(memory, song)
-
-    def _not_saved(self, why: str) -> str:
-        return (
-            f"\n\n(Not saved to memory yet: {why}) The file is safe on disk, and the song is "
-            "saved to memory as soon as the store answers again."
-        )
-
-    def _save_unsaved(self, memory: Memory) -> None:
-        """Songs made while the store was down go in now, oldest first; the rest wait."""
-        while self.state.unsaved:
-            try:
-                memory.remember_song(self.state.unsaved[0])
-            except Exception:
-                return
-            self._catalogue(memory, self.state.unsaved.pop(0))
-
-    def _catalogue(self, memory: Memory, song: Song) -> str:
-        """Songs made in chat join the catalogue, so they get an audience before any plays.
-
-        On a studio server the catalogue is shared, so a song joins it only when shared.
-        """
-        from assistant.core.audience_store import AudienceStore
-        from tools.audience import catalogue_chat_song
-
-        if getattr(memory, "studio", False):
-            return ""
-        try:
-            catalogue_chat_song(AudienceStore.of(memory), song)
-        except Exception as exc:  # the song itself is saved; only its catalogue entry failed
-            return f"\n\n(Not added to the catalogue: {exc})"
-        return ""
-
     def _append_transcript(
         self, user: str | None, reply: str, tool: str | None, ok: bool, result: ToolResult | None
     ) -> None:
@@ -401,7 +348,7 @@ class Session:
             else (self.memory if self.state.unsaved else None)
         )
         if memory is not None:
-            self._save_unsaved(memory)
+            keeping.save_unsaved(self.state, memory)
             try:
                 said = user if user is not None else f"[{tool} command]"
                 memory.remember_turn(

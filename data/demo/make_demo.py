@@ -144,7 +144,7 @@ def slug(title: str) -> str:
 
 
 def _song(rng: random.Random, fam: Family, entry: str) -> Song:
-    from assistant.core.slots import MOODS
+    from models.music.vocabulary import MOODS
 
     title, _, pinned = entry.partition("|")
     mood = pinned or rng.choice(fam.moods)

@@ -11,17 +11,13 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.errors import ToolError
+from models.errors import AudioError
+from models.music.vocabulary import AUDIO_SUFFIXES
 
-AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3", ".aiff", ".aif", ".m4a")
 MAX_AUDIO_BYTES = 200 * 1024 * 1024
 MAX_ANALYSED_SEC = 600.0  # only the first 10 minutes are analysed (the result says so)
-SOUNDFILE_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3", ".aiff", ".aif")
+SOUNDFILE_SUFFIXES = tuple(s for s in AUDIO_SUFFIXES if s != ".m4a")  # m4a needs ffmpeg
 WORKING_FORMATS = "WAV, FLAC, OGG, MP3 and AIFF"
-
-
-class AudioError(ToolError):
-    """An audio file cannot be analysed; the message says why and what to do."""
 
 
 def _mb(n_bytes: float) -> str:

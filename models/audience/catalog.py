@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.errors import CadenzaError, ToolError
 from models.audience.features import (
     SongFeatures,
     audio_into,
@@ -27,12 +26,13 @@ from models.audience.features import (
     mood_into,
     split_tags,
 )
+from models.errors import InputError, ModelError
+from models.music.vocabulary import AUDIO_SUFFIXES
 
 if TYPE_CHECKING:
-    from assistant.core.audience_store import AudienceStore
+    from models.audience.store import AudienceStore
 
 MIDI_SUFFIXES = (".mid", ".midi")
-AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3", ".aiff", ".aif", ".m4a")
 LYRIC_SUFFIXES = (".txt", ".lrc")
 MAX_FILES = 100_000
 WRITE_BATCH = 64
@@ -74,7 +74,7 @@ def scan(folder: Path) -> dict[str, dict[str, Path]]:
             continue
         count += 1
         if count > MAX_FILES:
-            raise ToolError(
+            raise InputError(
                 f"{folder} holds more than {MAX_FILES:,} songs' files; import it in parts."
             )
         key = path.relative_to(folder).with_suffix("").as_posix()
@@ -123,7 +123,7 @@ def fingerprint(files: dict[str, Path], tags: dict[str, str]) -> str:
 
 
 def read_song(key: str, files: dict[str, Path], tags: dict[str, str], lyric_reader) -> SongFeatures:  # noqa: ANN001
-    """Features of one song from its files; raises ToolError naming the file that failed."""
+    """Features of one song from its files; raises InputError naming the file that failed."""
     stem = key.rsplit("/", 1)[-1]
     song = SongFeatures(
         song_id=key,
@@ -137,17 +137,17 @@ def read_song(key: str, files: dict[str, Path], tags: dict[str, str], lyric_read
         if kind in files:
             try:
                 reader(files[kind], song)
-            except CadenzaError as exc:
-                raise ToolError(f"{files[kind].name}: {exc}") from exc
+            except ModelError as exc:
+                raise InputError(f"{files[kind].name}: {exc}") from exc
     if "midi" not in files and "audio" not in files:
-        raise ToolError(
+        raise InputError(
             f"{files['lyrics'].name}: lyrics without a MIDI or audio file of the same name"
         )
     if "lyrics" in files:
         try:
             lyrics_into(lyric_reader(files["lyrics"]), song)
-        except CadenzaError as exc:
-            raise ToolError(f"{files['lyrics'].name}: {exc}") from exc
+        except ModelError as exc:
+            raise InputError(f"{files['lyrics'].name}: {exc}") from exc
     song.style = style_from_tags(song.genres)
     return mood_into(song)
 
@@ -184,11 +184,11 @@ def import_folder(
 
     start = time.perf_counter()
     if not folder.is_dir():
-        raise ToolError(f"{folder} is not a folder. Give me the folder that holds your songs.")
+        raise InputError(f"{folder} is not a folder. Give me the folder that holds your songs.")
     groups, tags = scan(folder), read_tags(folder)
     report = ImportReport(folder=str(folder), files=sum(len(g) for g in groups.values()))
     if not groups:
-        raise ToolError(f"{folder} holds no MIDI, audio or lyric files to import.")
+        raise InputError(f"{folder} holds no MIDI, audio or lyric files to import.")
     known = store.song_hashes()
     lyric_reader = _lazy(_lyric_reader)
     batch: list[SongFeatures] = []
@@ -202,7 +202,7 @@ def import_folder(
             continue
         try:
             song = read_song(key, files, row, lyric_reader)
-        except (CadenzaError, OSError, ValueError) as exc:
+        except (ModelError, OSError, ValueError) as exc:
             report.song_ids.pop()
             report.failed.append((key, str(exc)))
             continue

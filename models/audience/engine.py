@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from assistant.errors import ToolError
 from models.audience.listening import Listener, ListeningData, read_plays
 from models.audience.segments import AudienceModel, Segment, build_audience
+from models.errors import InputError, ModelError
 
 if TYPE_CHECKING:
-    from assistant.core.audience_store import AudienceStore
+    from models.audience.store import AudienceStore
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "data" / "demo"
 TOP_PLAYS_KEPT = 400  # plays per listener kept in the store (their most played songs)
@@ -90,13 +90,13 @@ def rebuild_audience(
         dataset = dataset or _dataset(store)
     songs, vecs, _ = store.catalog_entries()
     if not songs:
-        raise ToolError(
+        raise ModelError(
             "The catalogue is empty. Import your songs first: `cadenza catalog import DIR`."
         )
     try:
         model = build_audience(data, songs, vecs)
     except ValueError as exc:
-        raise ToolError(str(exc)) from exc
+        raise InputError(str(exc)) from exc
     stamp = f"{time.time():.3f}"
     store.replace_listeners(*_listener_rows(model, data, stamp, vecs))
     store.replace_segments(*_segment_rows(model, vecs, stamp, dataset or "yours"))
@@ -154,7 +154,7 @@ def ensure_audience(store: AudienceStore, progress=lambda f, m="": None) -> str 
     if store.segment_entries()[0]:
         return "Demo data: synthetic listeners." if _dataset(store) == "demo" else None
     if not (DEMO_DIR / "plays.csv").is_file():
-        raise ToolError(
+        raise ModelError(
             "There is no listening data yet. Import your label's plays: "
             "`cadenza audience import plays.csv --profiles listeners.csv` (format in the README)."
         )
@@ -182,7 +182,7 @@ def snapshot(store: AudienceStore, cache_dir: Path) -> Snapshot:
     """The matrices for queries, for the store's current audience build (cached in memory and on disk)."""
     _, _, seg_metas = store.segment_entries()
     if not seg_metas:
-        raise ToolError("There are no segments yet; import listening data first.")
+        raise ModelError("There are no segments yet; import listening data first.")
     stamp = str(seg_metas[0].get("stamp"))
     key = f"{store.location}:{stamp}"
     if key in _SNAPSHOTS:

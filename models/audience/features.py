@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.errors import ToolError
+from models.errors import InputError
 
 COMPOUND = {"6/8", "9/8", "12/8"}
 TRIPLE = {"3/4", "3/8", "6/8", "9/8", "12/8"}
@@ -155,7 +155,7 @@ def midi_features(path: Path, features: SongFeatures) -> SongFeatures:
     pm = open_midi(path)
     notes = [(n, inst) for inst in pm.instruments if not inst.is_drum for n in inst.notes]
     if not notes:
-        raise ToolError(f"{path.name} has no notes to analyse.")
+        raise InputError(f"{path.name} has no notes to analyse.")
     tempi = pm.get_tempo_changes()[1]
     quarter_bpm = float(tempi[0]) if len(tempi) else 120.0
     meter = "4/4"
@@ -198,7 +198,7 @@ def midi_energy(mean_velocity: float, density: float, bpm: float) -> float:
 
 def gm_name(program: int) -> str:
     """A producer's word for a General MIDI program (our instrument names where we have one)."""
-    from assistant.core.slots import INSTRUMENTS
+    from models.music.vocabulary import INSTRUMENTS
 
     for name, number in INSTRUMENTS.items():
         if number == program:
@@ -238,7 +238,7 @@ def lyrics_into(analysis: dict[str, Any], features: SongFeatures) -> SongFeature
 
 def mood_into(features: SongFeatures) -> SongFeatures:
     """Without lyrics, a song's mood word (or the label's mood tags) gives valence and arousal."""
-    from assistant.core.slots import MOODS
+    from models.music.vocabulary import MOODS
 
     if features.valence is not None:
         return features

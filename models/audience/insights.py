@@ -14,11 +14,11 @@ from typing import Any
 
 import numpy as np
 
-from assistant.errors import ToolError
 from models.audience.engine import QUANTILES, Snapshot
 from models.audience.features import SongFeatures
 from models.audience.segments import Segment
 from models.audience.vectors import agreements
+from models.errors import InputError, ModelError
 
 PITCH_LEAD_DAYS = 7  # editorial playlist pitches go in at least 7 days before release
 
@@ -136,16 +136,18 @@ def resolve_segment(segments: list[Segment], query: str) -> Segment:
     from models.embeddings.encoder import get_encoder
 
     if not segments:
-        raise ToolError("There are no segments yet; import listening data first.")
+        raise ModelError("There are no segments yet; import listening data first.")
     text = query.strip().lower()
-    ordinals = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth"]
+    from models.music.vocabulary import ORDINALS
+
+    ordinals = list(ORDINALS)
     number = re.search(r"\b(\d{1,2})\b", text)
     word = next((i for i, w in enumerate(ordinals) if re.search(rf"\b{w}\b", text)), None)
     index = int(number.group(1)) - 1 if number else word
     if index is not None:
         if 0 <= index < len(segments):
             return segments[index]
-        raise ToolError(f"There are {len(segments)} segments; pick one from 1 to {len(segments)}.")
+        raise InputError(f"There are {len(segments)} segments; pick one from 1 to {len(segments)}.")
     enc = get_encoder()
     q = enc.encode([query])[0]
     docs = enc.encode([f"{s.name}: {s.profile}" for s in segments])

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from assistant.errors import ToolError
+from models.errors import InputError
 
 PLAYS_COLUMNS = ("listener_id", "song_or_artist_id", "plays")
 PROFILE_COLUMNS = ("country", "city", "age_band", "platform")
@@ -55,21 +55,21 @@ class ListeningData:
 
 def _open_csv(path: Path, required: tuple[str, ...]) -> csv.DictReader:
     if not path.is_file():
-        raise ToolError(f"There is no file at {path}.")
+        raise InputError(f"There is no file at {path}.")
     size = path.stat().st_size
     if size > MAX_CSV_BYTES:
-        raise ToolError(
+        raise InputError(
             f"{path.name} is {size / 1e6:.0f} MB; the limit is {MAX_CSV_BYTES // 10**6} MB."
         )
     raw = path.read_bytes()
     if b"\x00" in raw[:4096]:
-        raise ToolError(f"{path.name} is not a CSV text file (it holds binary data).")
+        raise InputError(f"{path.name} is not a CSV text file (it holds binary data).")
     text = raw.decode("utf-8-sig", errors="replace")
     reader = csv.DictReader(io.StringIO(text))
     columns = [c.strip().lower() for c in (reader.fieldnames or [])]
     missing = [c for c in required if c not in columns]
     if missing:
-        raise ToolError(
+        raise InputError(
             f"{path.name} lacks the column(s) {', '.join(missing)}; the header should be "
             f"{','.join(required)}{',date' if 'plays' in required else ''} (see the README)."
         )
@@ -88,7 +88,7 @@ def read_plays(path: Path, profiles: Path | None = None) -> ListeningData:
         else:
             data.rows += 1
     if not data.listeners:
-        raise ToolError(f"{path.name} has no readable plays ({len(data.skipped)} bad rows).")
+        raise InputError(f"{path.name} has no readable plays ({len(data.skipped)} bad rows).")
     if dated:
         last = max(d for _, d, _ in dated)
         data.last_date = last.isoformat()

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.errors import ToolError
 from models.composition.harmony import Chord, HarmonyHMM, melody_slots
 from models.composition.markov import (
     DURATIONS,
@@ -28,6 +27,7 @@ from models.composition.markov import (
     metric_class,
 )
 from models.composition.voicing import RANGES, voice_chords
+from models.errors import InputError
 from models.music.piece import Note, Piece, Track
 from models.music.theory import Key, pc_name
 
@@ -255,11 +255,11 @@ class Composer:
     def compose(self, req: MelodyRequest) -> Composition:
         """A melody, harmonised in four parts unless `req.parts` is 1."""
         if req.style not in self.melody:
-            raise ToolError(
+            raise InputError(
                 f"No '{req.style}' style is trained; choose one of {', '.join(self.styles)}."
             )
         if req.bars < 1:
-            raise ToolError("A piece needs at least 1 bar.")
+            raise InputError("A piece needs at least 1 bar.")
         melody = sample_melody(self.melody[req.style][req.key.mode], req)
         return self.arrange(melody, req)
 

@@ -13,8 +13,8 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.errors import ToolError
 from models.composition.voicing import RANGES
+from models.errors import InputError
 from models.music.piece import Note
 from models.music.theory import Key, estimate_key, parse_key
 
@@ -39,22 +39,22 @@ def melody_from_midi(path: Path, key: Key | None = None, mode: str | None = None
     piece = read_midi(path)
     if piece.meter not in SUPPORTED_METERS:
         meters = ", ".join(f"{n}/{d}" for n, d in sorted(SUPPORTED_METERS, key=lambda m: m[::-1]))
-        raise ToolError(
+        raise InputError(
             f"{path.name} is in {piece.meter[0]}/{piece.meter[1]}; I can harmonise melodies in "
             f"{meters}."
         )
     tracks = [t for t in piece.tracks if not t.is_drum and t.notes]
     if not tracks:
-        raise ToolError(f"{path.name} has no notes to harmonise (drums alone don't count).")
+        raise InputError(f"{path.name} has no notes to harmonise (drums alone don't count).")
     track = max(tracks, key=lambda t: sum(n.pitch for n in t.notes) / len(t.notes))
     line = top_line(track.notes)
     if len(line) < 2:
-        raise ToolError(f"{path.name} has {len(line)} note; a melody needs at least two.")
+        raise InputError(f"{path.name} has {len(line)} note; a melody needs at least two.")
     bar_len = piece.meter[0] * 4.0 / piece.meter[1]
     end = max(n.start_beats + n.dur_beats for n in line)
     bars = max(1, math.ceil(end / bar_len - 1e-6))
     if bars > MAX_BARS:
-        raise ToolError(f"{path.name} is {bars} bars long; I harmonise up to {MAX_BARS} bars.")
+        raise InputError(f"{path.name} is {bars} bars long; I harmonise up to {MAX_BARS} bars.")
     if key is None:
         found, _ = estimate_key([n.pitch for n in line], [n.dur_beats for n in line])
         key = parse_key(found.tonic_name, mode) if mode else found

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.core.slots import MOODS
-from assistant.errors import ToolError
+from models.errors import InputError
+from models.music.vocabulary import MOODS
 
 
 @dataclass(frozen=True)
@@ -48,5 +48,5 @@ def mood_params(mood: str | None) -> MoodParams:
     word = mood.strip().lower()
     if word not in MOODS:
         known = ", ".join(sorted(MOODS)[:12])
-        raise ToolError(f"I don't know the mood '{mood[:30]}'. Try one of: {known}...")
+        raise InputError(f"I don't know the mood '{mood[:30]}'. Try one of: {known}...")
     return MoodParams(*MOODS[word])

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.errors import CheckpointError
+from models.errors import CheckpointError
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 DIM = 384

@@ -1,15 +1,15 @@
-"""Training sequences for the generation engine from music21's corpus (see models/train/corpus.py).
+"""Training sequences for the generation engine (the corpus is read by models/train/generation.py).
 
 Each chorale gives two pieces: its four voices (texture ``parts``) and its soprano alone
 (``melody``); every folk and Irish tune gives one melody. The split is the composition engine's
-(`is_held_out`: crc32 of the source name, 1 in 10 held out), so the two engines are scored on
-the same pieces.
+(`models.splits.is_held_out`: crc32 of the source name, 1 in 10 held out), so the two engines
+are scored on the same pieces.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,8 +26,7 @@ from models.generation.vocab import (
     bar_steps,
     encode_body,
 )
-
-Progress = Callable[[str, int, int], None]
+from models.splits import is_held_out
 
 
 @dataclass(frozen=True)
@@ -101,33 +100,6 @@ def level(value: float, cuts: Sequence[float]) -> str:
     return LEVELS[sum(value > c for c in cuts)]
 
 
-def raw_pieces(progress: Progress | None = None) -> Iterable[RawPiece]:
-    """Every piece of the corpus, read fresh (about two minutes: music21 parses the chorales)."""
-    from models.train.corpus import STYLE_SOURCES, chorale_voices, count_pieces
-
-    total = count_pieces("chorale")
-    for i, ch in enumerate(chorale_voices(), 1):
-        notes = tuple((p, s, d, v) for v, voice in enumerate(ch.voices) for p, s, d in voice)
-        yield RawPiece(ch.source, "chorale", "parts", ch.key.tonic_pc, ch.key.mode, ch.meter, notes)
-        soprano = tuple(n for n in notes if n[3] == 0)
-        yield RawPiece(
-            ch.source, "chorale", "melody", ch.key.tonic_pc, ch.key.mode, ch.meter, soprano
-        )
-        if progress:
-            progress("chorales", i, total)
-    for style in ("folk", "irish"):
-        total = count_pieces(style)
-        for i, line in enumerate(STYLE_SOURCES[style](), 1):
-            notes = tuple(
-                (p, s, d, 0) for p, s, d in zip(line.pitches, line.starts, line.durs, strict=True)
-            )
-            yield RawPiece(
-                line.source, style, "melody", line.key.tonic_pc, line.key.mode, line.meter, notes
-            )
-            if progress and i % 50 == 0:
-                progress(style, i, total)
-
-
 def build_sequences(
     pieces: Iterable[RawPiece], cuts: dict[str, list[float]] | None = None
 ) -> tuple[list[Sequence_], dict[str, list[float]]]:
@@ -199,6 +171,4 @@ class Corpus:
         )  # fmt: skip
 
     def split(self, held_out: bool) -> list[int]:
-        from models.train.composition import is_held_out
-
         return [i for i, s in enumerate(self.sources) if is_held_out(s) == held_out]

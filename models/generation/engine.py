@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.errors import CheckpointError
+from models.errors import CheckpointError
 from models.generation.model import Decoder, GenConfig, load_weights
 from models.generation.sample import Grammar, RowState, Rules, draw
 from models.generation.vocab import BAR, EOS, HEADER_LEN, LEVELS, VOCAB_SIZE, Header

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from assistant.errors import ToolError
+from models.errors import InputError
 from models.generation.data import level, mood_scores, transpose_shift
 from models.generation.engine import Generator, Progress, Sampling, split_bars
 from models.generation.sample import MELODY_RANGES, Rules
@@ -73,7 +73,7 @@ class Written:
 def _check_meter(meter: tuple[int, int]) -> None:
     if meter not in METERS:
         known = ", ".join(f"{a}/{b}" for a, b in METERS)
-        raise ToolError(
+        raise InputError(
             f"The generation model writes in {known}; {meter[0]}/{meter[1]} is not one."
         )
 
@@ -139,7 +139,7 @@ def generate(gen: Generator, c: Controls, bars: int, sampling: Sampling, velocit
     """A new piece of exactly `bars` bars in the controls' key and meter."""
     _check_meter(c.meter)
     if not 1 <= bars <= MAX_TOTAL_BARS:
-        raise ToolError(f"Ask for 1 to {MAX_TOTAL_BARS} bars.")
+        raise InputError(f"Ask for 1 to {MAX_TOTAL_BARS} bars.")
     draft = gen.sample(c.header(bars), [], c.rules(bars), 1, sampling, progress=progress)[0]
     events, got = decode_body(draft.body, c.meter)
     voices = to_notes(events, c.key, 4 if c.parts else 1, bars * bar_steps(c.meter), velocity)
@@ -172,7 +172,7 @@ def extend(gen: Generator, c: Controls, given: Sequence[Sequence[Note]], given_b
     _check_meter(c.meter)
     total = given_bars + more
     if more < 1 or total > MAX_TOTAL_BARS:
-        raise ToolError(f"A continuation adds 1 or more bars, up to {MAX_TOTAL_BARS} in all.")
+        raise InputError(f"A continuation adds 1 or more bars, up to {MAX_TOTAL_BARS} in all.")
     events = to_events(given, c.key, octave, given_bars * bar_steps(c.meter))
     prompt = encode_body(events, c.meter, given_bars, c.parts)[:-1]  # without EOS
     val, aro = mood_levels(gen, events, c.key.mode, c.meter)
@@ -210,7 +210,7 @@ def rewrite(gen: Generator, c: Controls, given: Sequence[Sequence[Note]], total:
     """
     _check_meter(c.meter)
     if not 1 <= first <= last <= total:
-        raise ToolError(f"The piece has {total} bars; choose bars between 1 and {total}.")
+        raise InputError(f"The piece has {total} bars; choose bars between 1 and {total}.")
     events = to_events(given, c.key, octave, total * bar_steps(c.meter))
     body = encode_body(events, c.meter, total, c.parts)
     bars = split_bars(body)

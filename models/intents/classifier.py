@@ -30,7 +30,7 @@ import numpy as np
 from models.checkpoints import CHECKPOINT_ROOT, verify_checkpoint
 
 if TYPE_CHECKING:
-    from assistant.core.router import Intent
+    from models.intents.intent import Intent
 
 FORMAT, FORMAT_VERSION = "cadenza-intents", 1
 FOLDER = CHECKPOINT_ROOT / "router-v1"

@@ -162,7 +162,7 @@ def load_weights(module, path: Path) -> None:  # noqa: ANN001 (a torch module)
     """Load fp16 safetensors into `module` as float32; a mismatch says how to fix it."""
     from safetensors.torch import load_file
 
-    from assistant.errors import CheckpointError
+    from models.errors import CheckpointError
 
     try:
         module.load_state_dict({k: v.float() for k, v in load_file(str(path)).items()})

@@ -68,7 +68,7 @@ class LSTMEmotion:
     def __init__(self, folder: Path = CHECKPOINT) -> None:
         import sentencepiece as spm
 
-        from assistant.errors import CheckpointError
+        from models.errors import CheckpointError
 
         self.config = verify_checkpoint(folder, FORMAT, FORMAT_VERSION)
         try:

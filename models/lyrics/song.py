@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from assistant.errors import ToolError
+from models.errors import LyricError
 from models.lyrics.heads import Emotions, quadrant_of
 from models.lyrics.language import ENGLISH, has_letters, language_of
 
@@ -41,10 +41,6 @@ FUNCTION_WORDS = (ENGLISH | {
     "also", "even", "s", "t", "ll", "re", "ve", "d", "m",
 }) - {"never", "no", "not", "won't", "baby", "love", "heart", "feel", "night", "tonight",
       "down", "alone"}  # fmt: skip
-
-
-class LyricError(ToolError):
-    """Lyrics Cadenza cannot read, with a sentence that says why and what to do."""
 
 
 class Model(Protocol):
@@ -242,13 +238,11 @@ def _summary(em: Emotions, idx: list[int], words: list[list[tuple[str, float]]])
     }
 
 
-def analyse(raw: str, model: Model, explain_words: bool = True) -> dict[str, Any]:
-    """The full reading: `lines`, `sections`, `song`, `arc`, and which lines were skipped.
+Words = list[list[tuple[str, float]]]  # per line, the (word, weight) pairs that drive its feeling
 
-    Each distinct line is read once (a chorus sung three times costs one reading) and counts
-    as often as it is sung.
-    """
-    lines, sections = parse(raw)
+
+def _english_lines(lines: list[Line]) -> list[int]:
+    """The lines the model can read; a song with none is refused rather than guessed at."""
     english = [
         i for i, line in enumerate(lines) if line.language == "English" and has_letters(line.text)
     ]
@@ -259,23 +253,30 @@ def analyse(raw: str, model: Model, explain_words: bool = True) -> dict[str, Any
             f"These lyrics look like {lang}. Only English is supported so far, so I won't guess "
             "at what they feel like."
         )
-    row_of = {text: k for k, text in enumerate(dict.fromkeys(lines[i].text for i in english))}
+    return english
+
+
+def _read_once(model: Model, texts: list[str], explain_words: bool) -> tuple[Emotions, Words]:
+    """Readings (and driving words) for `texts`, each distinct text read once: a chorus sung
+    three times costs one reading but still counts three times."""
+    row_of = {text: k for k, text in enumerate(dict.fromkeys(texts))}
     distinct = list(row_of)
     read = model.analyse(distinct)
     first_words = explain(model, distinct, read) if explain_words else [[] for _ in distinct]
-    pick = [row_of[lines[i].text] for i in english]
+    pick = [row_of[text] for text in texts]
     em = Emotions(read.go[pick], read.ekman[pick], read.sentiment[pick], read.va[pick],
                   read.go_thresholds, read.ekman_thresholds, read.centre)  # fmt: skip
-    words = [first_words[j] for j in pick]
-    where = {line_no: row for row, line_no in enumerate(english)}
+    return em, [first_words[j] for j in pick]
+
+
+def _line_entries(
+    lines: list[Line], sections: list[Section], em: Emotions, words: Words, where: dict[int, int]
+) -> list[dict[str, Any]]:
+    """One entry per line of the sheet: its reading (row `where[i]` of `em`) or why it has none."""
     circ = em.circumplex
     out_lines = []
     for i, line in enumerate(lines):
-        entry: dict[str, Any] = {
-            "n": i + 1,
-            "text": line.text,
-            "section": sections[line.section].name,
-        }
+        entry: dict[str, Any] = dict(n=i + 1, text=line.text, section=sections[line.section].name)
         if line.time is not None:
             entry["time"] = round(line.time, 2)
         if i in where:
@@ -294,6 +295,13 @@ def analyse(raw: str, model: Model, explain_words: bool = True) -> dict[str, Any
                 f"not English ({line.language})" if line.language != "none" else "no words"
             )
         out_lines.append(entry)
+    return out_lines
+
+
+def _section_entries(
+    sections: list[Section], em: Emotions, words: Words, where: dict[int, int]
+) -> list[dict[str, Any]]:
+    """Each section's name, kind and line numbers, and the summary of its read lines."""
     out_sections = []
     for s in sections:
         rows = [where[i] for i in s.lines if i in where]
@@ -301,21 +309,36 @@ def analyse(raw: str, model: Model, explain_words: bool = True) -> dict[str, Any
         if rows:
             item.update(_summary(em, rows, words))
         out_sections.append(item)
+    return out_sections
+
+
+def _arc(em: Emotions) -> dict[str, list[float]]:
+    """Valence and arousal (circumplex, -1..1) of each read line in order: the song's arc."""
+    columns = {"valence": em.circumplex[:, 0], "arousal": em.circumplex[:, 1]}
+    return {name: [round(float(x), 2) for x in column] for name, column in columns.items()}
+
+
+def analyse(raw: str, model: Model, explain_words: bool = True) -> dict[str, Any]:
+    """The full reading: `lines`, `sections`, `song`, `arc`, and which lines were skipped.
+
+    Each distinct line is read once (a chorus sung three times costs one reading) and counts
+    as often as it is sung.
+    """
+    lines, sections = parse(raw)
+    english = _english_lines(lines)
+    em, words = _read_once(model, [lines[i].text for i in english], explain_words)
+    where = {line_no: row for row, line_no in enumerate(english)}
+    out_lines = _line_entries(lines, sections, em, words, where)
     song = _summary(em, list(range(len(english))), words)
-    song["lines"] = len(lines)
-    song["sections"] = len(sections)
-    skipped = [e["n"] for e in out_lines if "skipped" in e]
+    song.update(lines=len(lines), sections=len(sections))
     return {
         "model": model.name,
         "lines": out_lines,
-        "sections": out_sections,
+        "sections": _section_entries(sections, em, words, where),
         "song": song,
-        "skipped": skipped,
+        "skipped": [e["n"] for e in out_lines if "skipped" in e],
         "centre": [round(em.centre[0], 2), round(em.centre[1], 2)],
-        "arc": {
-            "valence": [round(float(v), 2) for v in circ[:, 0]],
-            "arousal": [round(float(a), 2) for a in circ[:, 1]],
-        },
+        "arc": _arc(em),
     }
 
 

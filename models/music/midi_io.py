@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.errors import ToolError
+from models.errors import InputError
 from models.music.piece import Note, Piece, Track
 from models.music.theory import Key
 
@@ -51,18 +51,18 @@ def open_midi(path: Path) -> pretty_midi.PrettyMIDI:
 
     path = Path(path)
     if not path.is_file():
-        raise ToolError(f"No MIDI file at {path}.")
+        raise InputError(f"No MIDI file at {path}.")
     size = path.stat().st_size
     if size == 0:
-        raise ToolError(f"{path.name} is empty: it is not a MIDI file.")
+        raise InputError(f"{path.name} is empty: it is not a MIDI file.")
     if size > MAX_MIDI_BYTES:
-        raise ToolError(
+        raise InputError(
             f"{path.name} is {size // 1_000_000} MB; MIDI files over 20 MB are refused."
         )
     try:
         pm = pretty_midi.PrettyMIDI(str(path))
     except Exception as exc:  # pretty_midi/mido raise many types for corrupt data
-        raise ToolError(f"{path.name} is not a readable MIDI file ({exc}).") from exc
+        raise InputError(f"{path.name} is not a readable MIDI file ({exc}).") from exc
     return pm
 
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assistant.errors import ToolError
+from models.errors import InputError, ModelError
 
 if TYPE_CHECKING:
     import pretty_midi
@@ -98,13 +98,13 @@ def render_wav(
     midi_path, wav_path = Path(midi_path), Path(wav_path)
     renderer = available_renderer()
     if renderer is None:
-        raise ToolError(
+        raise ModelError(
             f"No audio renderer is installed, so I can't make a WAV; {INSTALL_HINT}. "
             f"The MIDI file is still there: {midi_path}"
         )
     soundfont = soundfont_path()
     if soundfont is None:
-        raise ToolError(
+        raise ModelError(
             f"The General MIDI soundfont ({SOUNDFONT_NAME}) is missing from pretty_midi; "
             f"reinstall it: `pip install --force-reinstall pretty_midi`. "
             f"The MIDI file is still there: {midi_path}"
@@ -112,7 +112,7 @@ def render_wav(
     pm = load_midi(midi_path)
     seconds = max(pm.get_end_time(), min_duration_sec) + TAIL_SEC
     if seconds > MAX_RENDER_SEC:
-        raise ToolError(
+        raise InputError(
             f"{midi_path.name} lasts {seconds / 60:.0f} minutes; I render up to "
             f"{MAX_RENDER_SEC // 60} minutes of audio."
         )
@@ -131,7 +131,7 @@ def load_midi(path: Path) -> pretty_midi.PrettyMIDI:
 
     pm = open_midi(path)
     if not any(inst.notes for inst in pm.instruments):
-        raise ToolError(f"{path.name} has no notes, so there is nothing to render.")
+        raise InputError(f"{path.name} has no notes, so there is nothing to render.")
     return pm
 
 
@@ -224,13 +224,13 @@ def _render_fluidsynth(
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=False)
         except (OSError, subprocess.TimeoutExpired) as exc:
-            raise ToolError(f"fluidsynth failed to render {midi_path.name} ({exc}).") from exc
+            raise ModelError(f"fluidsynth failed to render {midi_path.name} ({exc}).") from exc
         if proc.returncode != 0 or not raw.is_file():
             detail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["no output"]
-            raise ToolError(f"fluidsynth failed to render {midi_path.name} ({detail[0][:200]}).")
+            raise ModelError(f"fluidsynth failed to render {midi_path.name} ({detail[0][:200]}).")
         audio, rate = read_wav(raw)
     if rate != sample_rate:
-        raise ToolError(f"fluidsynth wrote {rate} Hz audio, not {sample_rate} Hz.")
+        raise ModelError(f"fluidsynth wrote {rate} Hz audio, not {sample_rate} Hz.")
     out = np.zeros((frames, 2), dtype=np.float32)
     n = min(frames, len(audio))
     out[:n] = audio[:n] if audio.shape[1] == 2 else audio[:n, :1]
@@ -241,7 +241,7 @@ def normalise(audio: np.ndarray, peak_dbfs: float = PEAK_DBFS) -> np.ndarray:
     """Scale so the loudest sample sits at `peak_dbfs`; silence is an error, not a file."""
     peak = float(np.max(np.abs(audio))) if audio.size else 0.0
     if peak < 1e-6:
-        raise ToolError("The render came out silent; the MIDI file may only hold muted notes.")
+        raise InputError("The render came out silent; the MIDI file may only hold muted notes.")
     return audio * (10 ** (peak_dbfs / 20) / peak)
 
 
@@ -268,11 +268,11 @@ def read_wav(path: Path) -> tuple[np.ndarray, int]:
     try:
         with wave.open(str(path), "rb") as src:
             if src.getsampwidth() != 2:
-                raise ToolError(f"{Path(path).name} is not 16-bit PCM audio.")
+                raise InputError(f"{Path(path).name} is not 16-bit PCM audio.")
             channels, rate = src.getnchannels(), src.getframerate()
             data = np.frombuffer(src.readframes(src.getnframes()), dtype="<i2")
     except (wave.Error, EOFError) as exc:
-        raise ToolError(f"{Path(path).name} is not a readable WAV file ({exc}).") from exc
+        raise InputError(f"{Path(path).name} is not a readable WAV file ({exc}).") from exc
     return data.reshape(-1, channels).astype(np.float32) / 32768.0, rate
 
 

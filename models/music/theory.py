@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.errors import InputError
+from models.errors import InputError
 
 Mode = Literal["major", "minor"]
 

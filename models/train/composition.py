@@ -13,24 +13,19 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
-import zlib
 from collections.abc import Callable
 from pathlib import Path
 
 from models.checkpoints import CHECKPOINT_ROOT, write_manifest
 from models.composition.harmony import HarmonyHMM, chorale_training_piece
 from models.composition.markov import MarkovMelody, tokens_from_notes
+from models.splits import is_held_out
 from models.train.corpus import STYLE_SOURCES, ChoraleVoices, MelodyLine, chorale_sopranos
 
 FORMAT = "cadenza-composition"
 FORMAT_VERSION = 2
 ORDER = 3
 CHECKPOINT = CHECKPOINT_ROOT / "composition-v2"
-
-
-def is_held_out(source: str) -> bool:
-    """The documented split: crc32 of the source name, 1 in 10 goes to the test part."""
-    return zlib.crc32(source.encode()) % 10 == 0
 
 
 def line_tokens(line: MelodyLine) -> tuple[list[int], list[int]]:

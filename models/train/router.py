@@ -22,7 +22,7 @@ COMMAND = "cadenza train router"
 
 def training_data(intents, requests: Path = REQUESTS) -> tuple[list[str], list[str]]:  # noqa: ANN001
     """(texts as the router classifies them, intent labels): exemplars plus dev requests."""
-    from assistant.core.router import read_message
+    from models.intents.message import read_message
 
     texts, labels = [], []
     for intent in intents:
@@ -89,7 +89,6 @@ def train(out: Path | None = None, report=print) -> Path:  # noqa: ANN001
     The feature set (with or without character n-grams, and their size and weight) and the
     regularisation strength are chosen together by 5-fold cross-validation.
     """
-    from assistant.core.router import load_intents
     from models.embeddings.encoder import get_encoder
     from models.intents.classifier import (
         FOLDER,
@@ -98,6 +97,7 @@ def train(out: Path | None = None, report=print) -> Path:  # noqa: ANN001
         features,
         intents_fingerprint,
     )
+    from models.intents.intent import load_intents
 
     start = time.perf_counter()
     intents = load_intents()

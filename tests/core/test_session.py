@@ -6,8 +6,10 @@ from pathlib import Path
 import pretty_midi
 
 from assistant.core.events import RouteDecided, ToolFinished, ToolStarted, TurnDone
-from assistant.core.state import Song
+from assistant.core.runtime import Runtime
+from assistant.store.songs import Song
 from tests.helpers import turn
+from tools.base import ToolContext, ToolResult, tool
 
 G_MAJOR = {7, 9, 11, 0, 2, 4, 6}
 
@@ -98,3 +100,35 @@ def test_song_found_by_description_in_a_later_session(make_session) -> None:  # 
     assert "hopeful chorale in D major" in done.reply
     _, done = turn(later, "make it slower")
     assert done.result["data"]["key"] == "D major"
+
+
+def test_a_song_attribute_the_record_lacks_is_kept_not_fatal(make_session) -> None:  # noqa: ANN001
+    """A tool that returns a new song attribute (a newer tool's extra fact) can't break a turn."""
+    @tool()
+    def fake(ctx: ToolContext) -> ToolResult:
+        """Make a song with an attribute the song record doesn't name."""
+        return ToolResult(summary="Made.", song={"title": "Odd one", "tool": "fake",
+                                                 "groove": "half-time", "files": {}})  # fmt: skip
+
+    session = make_session()
+    session.runtime = Runtime({"fake": fake})
+    events = list(session.call_tool("fake", {}))
+    done = events[-1]
+    assert isinstance(done, TurnDone) and done.ok, done.reply
+    assert session.state.current.title == "Odd one"
+    assert session.state.current.extra == {"groove": "half-time"}
+    again = Song.from_metadata(session.state.current.to_metadata())
+    assert again.extra == {"groove": "half-time"}  # it survives the store's round trip
+
+
+def test_bookkeeping_that_fails_never_raises_out_of_send(make_session, monkeypatch) -> None:  # noqa: ANN001
+    from assistant.core import keeping
+
+    def broken(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(keeping, "keep_song", broken)
+    events = list(make_session().send("compose a short melody in G major"))
+    done = events[-1]
+    assert isinstance(done, TurnDone)
+    assert "disk on fire" in done.reply and done.result["files"]

@@ -1,0 +1,167 @@
+"""Argument readers: a message whose intent is known -> the tool call, or a question.
+
+A tool whose arguments are just the slots its intent lists needs no code here: its intent YAML
+says `reader: slots`. A tool that reads more (lyrics, a segment, bars to redo) has its reader
+registered by tool name with `@reader(...)`; intents that call no tool (`modify`, `unclear`) have
+theirs registered by intent name. The router only looks readers up (`reader_for`), and a test
+fails when a tool has none.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from assistant.core.routing.generate_slots import generate_args, wants_generation
+from assistant.core.routing.messages import (
+    apply_changes,
+    audience_args,
+    compose_segment,
+    lyrics_arg,
+    song_position,
+    tool_args,
+)
+from assistant.core.routing.route import Request, Route
+from assistant.core.routing.slots import extract_slots
+from models.intents.intent import Intent, owner_of
+from models.intents.message import LYRIC_WORDS
+
+Reader = Callable[[Request], Route]
+READERS: dict[str, Reader] = {}  # tool name -> reader
+INTENT_READERS: dict[str, Reader] = {}  # intent name -> reader, for intents without a tool
+# Words that point at "a song" without naming one: "share the song" names nothing.
+GENERIC_SONG_WORDS = {"song", "track", "tune", "piece", "one", "thing", "melody", "new",
+                      "latest", "last"}  # fmt: skip
+
+
+def reader(*tools: str, intent: str | None = None) -> Callable[[Reader], Reader]:
+    """Register a reader for these tools (or for a tool-less intent)."""
+
+    def register(fn: Reader) -> Reader:
+        for name in tools:
+            READERS[name] = fn
+        if intent:
+            INTENT_READERS[intent] = fn
+        return fn
+
+    return register
+
+
+def _named_song(req: Request) -> str | None:
+    """'the waltz', 'the hopeful chorale': a reference that names more than 'the song'."""
+    ref = req.slots.song_ref or ""
+    return ref if ref and set(ref.split()) - GENERIC_SONG_WORDS else None
+
+
+def _lyrics_quoted(req: Request) -> Request:
+    """'music for these words: "..."': the quote is the lyrics, not part of the request."""
+    if not req.quoted:
+        return req
+    text = req.probe
+    return Request(req.intent, req.score, text, req.quoted.group(1), None, req.probe,
+                   extract_slots(text), req.state)  # fmt: skip
+
+
+def read_slots(req: Request) -> Route:
+    """The intent's slots as the tool's arguments; asks for a file the tool cannot do without."""
+    tool = req.intent.tool or ""
+    args = req.said(tool)
+    if "file" in req.intent.questions and "file" not in args:
+        return req.ask("file")
+    return req.call(tool, args)
+
+
+@reader("compose")
+def read_compose(req: Request) -> Route:
+    if LYRIC_WORDS.search(req.text):
+        req = _lyrics_quoted(req)
+    args = req.said("compose")
+    if segment := compose_segment(req.text, req.state):
+        args["segment"] = segment
+    elif lyrics := lyrics_arg("compose", req.text, req.payload, req.slots, req.state):
+        args["lyrics"] = lyrics
+    return req.call("compose", args)
+
+
+@reader("analyze_lyrics")
+def read_lyrics(req: Request) -> Route:
+    req = _lyrics_quoted(req)
+    args = req.said("analyze_lyrics")
+    lyrics = lyrics_arg("analyze_lyrics", req.text, req.payload, req.slots, req.state)
+    if not lyrics:
+        return req.ask("lyrics")
+    return req.call("analyze_lyrics", {**args, "lyrics": lyrics})
+
+
+@reader("generate")
+def read_generate(req: Request) -> Route:
+    return req.call("generate", generate_args(req.text, req.said("generate"), req.state))
+
+
+@reader("share_song")
+def read_share(req: Request) -> Route:
+    song = _named_song(req)
+    return req.call("share_song", {"song": song} if song else req.said("share_song"))
+
+
+@reader("find_song")
+def read_find_song(req: Request) -> Route:
+    title = re.search(r"[\"“]([^\"”]{3,})[\"”]", req.text)  # a quoted title
+    query = title.group(1) if title else req.slots.song_ref or req.text
+    args = {"query": query, **({"when": req.slots.when} if req.slots.when else {})}
+    if (position := song_position(req.text)) is not None:
+        args["position"] = position  # "the second one": this conversation's second song
+    return req.call("find_song", args)
+
+
+@reader("find_audience", "similar_songs", "import_catalog", "import_listeners")
+def read_audience(req: Request) -> Route:
+    """A song, a segment, a release date; a folder of songs or .csv files of listening data."""
+    asked = req.intent.tool or ""
+    tool, args = audience_args(asked, req.text, req.slots.values.get("path"), req.state)
+    named = _named_song(req) if tool in ("find_audience", "similar_songs") else None
+    if named and "song" not in args and "segment" not in args:
+        args["song"] = named  # "the waltz", "the jig from yesterday"
+    if tool == "import_catalog" and not args:
+        return req.ask("folder")
+    return req.call(tool, args)
+
+
+@reader(intent="modify")
+def read_modify(req: Request) -> Route:
+    """A change to the current song: its attribute table with what the message changes."""
+    current = req.state.current if req.state else None
+    if current is not None and wants_generation(req.text):
+        generate = owner_of("generate")  # "add 8 more bars", "redo the last four bars"
+        if generate is not None:
+            return READERS["generate"](req.as_intent(generate))
+    if current is None:
+        return req.ask("no_song")
+    args = current.args()
+    changes = apply_changes(req.text, args)
+    said = {k: v for k, v in req.slots.values.items() if k in req.intent.slots}
+    if not changes and not said and req.score < 1.0:
+        return req.ask("what", title=current.title)
+    if "tempo" in changes and req.slots.tempo_word:  # "slow it down": relative, not "slow" = 66
+        said.pop("tempo", None)
+    args.update(changes)
+    args.update(said)
+    return req.call(current.tool, tool_args(current.tool, args))
+
+
+@reader(intent="unclear")
+def read_unclear(req: Request) -> Route:
+    return Route("unclear", None, {}, req.score, question=req.intent.questions["unclear"])
+
+
+GENERIC_READERS: dict[str, Reader] = {"slots": read_slots}  # by the name an intent YAML gives
+
+
+def reader_for(intent: Intent) -> Reader | None:
+    """The reader of a message with this intent: the intent's own, its tool's, or the generic one
+    its YAML names. None for intents the session answers itself (smalltalk, undo)."""
+    return (
+        INTENT_READERS.get(intent.name)
+        or READERS.get(intent.tool or "")
+        or GENERIC_READERS.get(intent.reader or "")
+    )

@@ -1,0 +1,132 @@
+"""The store's integrity after crashes (`cadenza doctor [--repair]`).
+
+A killed process (even `kill -9`) never leaves the store inconsistent: Chroma commits each
+batch atomically, imports skip what is already in and re-running finishes the job. What a kill
+can leave behind is checked here, and `repair` puts it right:
+
+- temporary files of interrupted writes (`*.tmp` in `CADENZA_HOME`): removed;
+- a studio-server record whose process is gone: removed;
+- songs made while the store was down, still waiting in the conversation state: saved now;
+- listening data without segments (an import killed before the segments were built): rebuilt;
+- the embedded store's SQLite file: `PRAGMA quick_check` (read-only);
+- songs whose files were deleted: reported (they are the producer's to forget).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from assistant.config import Settings
+    from assistant.store.memory import Memory
+
+
+@dataclass
+class Finding:
+    name: str
+    ok: bool
+    detail: str
+    repaired: bool = False
+
+
+def _tmp_files(settings: Settings) -> list[Path]:
+    home = settings.home
+    found = [p for p in home.glob("*.tmp")] + list((home / "studio").glob("*.tmp"))
+    found += [p for p in (home / "cache").rglob("*.tmp")] if (home / "cache").is_dir() else []
+    return found
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        import shutil
+
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def check(settings: Settings, memory: Memory | None, repair: bool = False) -> list[Finding]:
+    from assistant.store import studio
+
+    out = []
+    tmp = _tmp_files(settings)
+    if repair:
+        for p in tmp:
+            _remove(p)
+    out.append(Finding("interrupted writes", not tmp,
+                       f"{len(tmp)} temporary file(s) left by killed processes" if tmp else "none",
+                       repaired=bool(tmp) and repair))  # fmt: skip
+    rec = studio.read_record(settings)
+    stale = rec is not None and not studio.alive(rec.pid)
+    if stale and repair:
+        studio.record_path(settings).unlink(missing_ok=True)
+    out.append(Finding("studio server record", not stale,
+                       f"pid {rec.pid} is gone" if stale else "consistent", stale and repair))  # fmt: skip
+    db = settings.store_dir / "chroma.sqlite3"
+    if not settings.chroma_url and db.is_file():
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+            result = conn.execute("PRAGMA quick_check").fetchone()[0]
+        out.append(Finding("store database", result == "ok", f"SQLite quick_check: {result}"))
+    out += _queued_findings(settings, memory, repair)
+    if memory is not None:
+        out += _store_findings(memory, repair)
+    return out
+
+
+def _queued_findings(settings: Settings, memory: Memory | None, repair: bool) -> list[Finding]:
+    """Songs made while the store was down wait in the conversation's state file ("unsaved")."""
+    import json
+    import os
+
+    from assistant.store.songs import Song
+
+    try:
+        state = json.loads(settings.state_path.read_text())
+        queued = [d for d in state.get("unsaved") or [] if isinstance(d, dict)]
+    except (OSError, ValueError, AttributeError):
+        return []
+    if not queued:
+        return []
+    n, done = len(queued), False
+    if repair and memory is not None:
+        while queued:
+            memory.remember_song(Song.from_dict(queued[0]))
+            queued.pop(0)
+        state["unsaved"] = queued
+        tmp = settings.state_path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(state, indent=1))
+        tmp.replace(settings.state_path)
+        done = True
+    return [Finding("songs waiting to be saved", False, f"{n} made while the store was down",
+                    done)]  # fmt: skip
+
+
+def _store_findings(memory: Memory, repair: bool) -> list[Finding]:
+    from assistant.store.audience_store import AudienceStore
+    from assistant.store.songs import Song
+
+    out = []
+    got = memory.songs.get(include=["metadatas"])
+    gone = [
+        s.title for s in (Song.from_metadata(m) for m in got["metadatas"])
+        if s.files and not any(Path(f).is_file() for f in s.files.values())
+    ]  # fmt: skip
+    out.append(Finding("song files", not gone,
+                       f"{len(gone)} song(s) whose files were deleted: {', '.join(gone[:3])}"
+                       if gone else f"all {len(got['ids'])} songs have their files"))  # fmt: skip
+    store = AudienceStore.of(memory)
+    counts = store.counts()
+    missing = counts["listeners"] > 0 and counts["segments"] == 0 and counts["songs"] > 0
+    rebuilt = False
+    if missing and repair:
+        from models.audience.engine import rebuild_audience
+
+        rebuild_audience(store)
+        rebuilt = True
+    out.append(Finding("listener segments", not missing,
+                       "listening data without segments (an interrupted import)" if missing
+                       else f"{counts['segments']} segments", rebuilt))  # fmt: skip
+    return out

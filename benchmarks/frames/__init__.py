@@ -1,0 +1,1 @@
+"""Benchmark-only research models (frame-level polyphonic NLL); imported by benchmarks and their tests, never by the product."""

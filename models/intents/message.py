@@ -1,0 +1,51 @@
+"""What text of a message the intent classifier reads: the request line and its payload.
+
+Only the first line of a message is the request; lines after it (or a quoted lyric) are a
+payload such as lyrics. The router and the classifier's training read messages the same way,
+so this lives with the classifier.
+"""
+
+from __future__ import annotations
+
+import re
+
+QUOTED_TITLE = re.compile(r"(?<!\w)'([^'\n]{2,80})'(?!\w)|[\"“]([^\"”\n]{2,80})[\"”]")
+LYRIC_WORDS = re.compile(r"\b(lyrics?|words|verses?|for them|to them|song text)\b", re.I)
+LYRIC_CUE = re.compile(r"\b(lyrics?|words|lines?|verses?|feels?|feeling|mood|emotions?)\b", re.I)
+DESCRIBED = re.compile(r"^([^:\n]{3,60}?):\s+(?=(?:\S+\s+){7})", re.S)
+QUOTED = re.compile(r"[\"“]([^\"”]{12,})[\"”]")
+
+
+def read_message(text: str) -> tuple[str, str | None, re.Match[str] | None, str]:
+    """(request, payload, quoted lyric, the text to classify) of a message.
+
+    A quoted lyric is judged by what is asked about it, not by what it says; a quoted title
+    ("who would like 'Kitchen Door Reel'?") becomes "the song", as its words say nothing of
+    the intent.
+    """
+    text, payload = split_payload(text)
+    quoted = QUOTED.search(text) if payload is None else None
+    probe = f'{text[: quoted.start()]}"these words"{text[quoted.end() :]}' if quoted else text
+    if quoted and not LYRIC_CUE.search(text[: quoted.start()] + text[quoted.end() :]):
+        quoted, probe = None, text  # a quoted title, not lyrics
+    if not quoted and (title := QUOTED_TITLE.search(probe)):
+        probe = f"{probe[: title.start()]}the song{probe[title.end() :]}"
+    if described := DESCRIBED.match(probe):
+        # "make a track like this: <a long description>": the request is before the colon.
+        probe = described.group(1)
+    return text, payload, quoted, probe
+
+
+def split_payload(text: str) -> tuple[str, str | None]:
+    """(request, pasted text): the lines after the first are a payload such as lyrics.
+
+    Only the request is classified and searched for slots, so a sad lyric does not make a
+    request sad, and "piano" in a verse does not pick an instrument.
+    """
+    head, sep, rest = text.strip().partition("\n")
+    if sep and rest.strip():
+        lines = [r for r in rest.splitlines() if r.strip()]
+        if head.rstrip().endswith(":") or len(lines) >= 2 or LYRIC_WORDS.search(head):
+            return head.strip(), rest.strip("\n")
+        text = " ".join(text.split())
+    return text, None

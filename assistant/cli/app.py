@@ -204,6 +204,14 @@ def train_router() -> None:
     train()
 
 
+@train_app.command("drums")
+def train_drums() -> None:
+    """Retrain the drum model from the Groove MIDI Dataset in data/groove/ (about 20 s)."""
+    from models.train.drums import train
+
+    train()
+
+
 @train_app.command("lyrics")
 def train_lyrics(
     model: str = typer.Option("all", help="minilm, bilstm, ensemble (of the two) or all."),

@@ -50,6 +50,7 @@ class Song:
     def args(self) -> dict[str, Any]:
         """The tool arguments that make this song again (the router keeps those its tool takes)."""
         args = {k: getattr(self, k) for k in SONG_ARGS if getattr(self, k) is not None}
+        args.update({k: v for k, v in self.extra.items() if v is not None})  # a tool's own controls
         if self.source:
             args["file"] = self.source
         return args

@@ -148,14 +148,45 @@ def split_tags(text: str | None) -> list[str]:
 
 # -- from files ---------------------------------------------------------------------------------
 def midi_features(path: Path, features: SongFeatures) -> SongFeatures:
-    """Fill tempo, key, meter, density, pitch range and instruments from a MIDI file."""
+    """Fill tempo, key, meter, density, pitch range and instruments from a MIDI file.
+
+    A drum track alone (a beat) has no key or pitch range: its rhythm and energy are read."""
     from models.music.midi_io import open_midi
     from models.music.theory import Key, estimate_key, pc_name
 
     pm = open_midi(path)
     notes = [(n, inst) for inst in pm.instruments if not inst.is_drum for n in inst.notes]
-    if not notes:
+    drums = [n for inst in pm.instruments if inst.is_drum for n in inst.notes]
+    if not notes and not drums:
         raise InputError(f"{path.name} has no notes to analyse.")
+    _timing(pm, features)
+    if notes:
+        if pm.key_signature_changes:
+            number = pm.key_signature_changes[0].key_number
+            key = Key(number % 12, "minor" if number >= 12 else "major")
+        else:
+            key, _ = estimate_key([n.pitch for n, _ in notes], [n.end - n.start for n, _ in notes])
+        features.key, features.mode = pc_name(key.tonic_pc, key), key.mode
+        pitches = np.array([n.pitch for n, _ in notes])
+        features.pitch_low, features.pitch_high = int(pitches.min()), int(pitches.max())
+        features.pitch_mean = round(float(pitches.mean()), 2)
+    played = [n for n, _ in notes] or drums
+    end = max(n.end for n in played)
+    velocities = np.array([n.velocity for n in played])
+    features.duration_sec = round(float(end), 2)
+    features.note_density = round(len(played) / max(end, 1e-3), 3)
+    programs = sorted({inst.program for inst in pm.instruments if not inst.is_drum and inst.notes})
+    features.instruments = [gm_name(p) for p in programs]
+    if drums:
+        features.instruments.append("drums")
+    if features.energy is None:
+        features.energy = midi_energy(
+            float(velocities.mean()), features.note_density, features.tempo_bpm
+        )
+    return features
+
+
+def _timing(pm, features: SongFeatures) -> None:  # noqa: ANN001 (a pretty_midi.PrettyMIDI)
     tempi = pm.get_tempo_changes()[1]
     quarter_bpm = float(tempi[0]) if len(tempi) else 120.0
     meter = "4/4"
@@ -164,28 +195,6 @@ def midi_features(path: Path, features: SongFeatures) -> SongFeatures:
         meter = f"{ts.numerator}/{ts.denominator}"
     features.meter = meter
     features.tempo_bpm = round(quarter_bpm / 1.5 if meter in COMPOUND else quarter_bpm, 1)
-    if pm.key_signature_changes:
-        number = pm.key_signature_changes[0].key_number
-        key = Key(number % 12, "minor" if number >= 12 else "major")
-    else:
-        key, _ = estimate_key([n.pitch for n, _ in notes], [n.end - n.start for n, _ in notes])
-    features.key, features.mode = pc_name(key.tonic_pc, key), key.mode
-    end = max(n.end for n, _ in notes)
-    pitches = np.array([n.pitch for n, _ in notes])
-    velocities = np.array([n.velocity for n, _ in notes])
-    features.duration_sec = round(float(end), 2)
-    features.note_density = round(len(notes) / max(end, 1e-3), 3)
-    features.pitch_low, features.pitch_high = int(pitches.min()), int(pitches.max())
-    features.pitch_mean = round(float(pitches.mean()), 2)
-    programs = sorted({inst.program for inst in pm.instruments if not inst.is_drum and inst.notes})
-    features.instruments = [gm_name(p) for p in programs]
-    if any(inst.is_drum and inst.notes for inst in pm.instruments):
-        features.instruments.append("drums")
-    if features.energy is None:
-        features.energy = midi_energy(
-            float(velocities.mean()), features.note_density, features.tempo_bpm
-        )
-    return features
 
 
 def midi_energy(mean_velocity: float, density: float, bpm: float) -> float:

@@ -20,8 +20,11 @@ def export_piece(
     midi_path: Path,
     audio: bool = True,
     progress: Callable[[float, str], None] = lambda fraction, message="": None,
+    musicxml: bool = True,
 ) -> tuple[dict[str, str], str | None]:
-    """Files written ({"midi": ..., "musicxml": ..., "wav": ...}) and a note about audio."""
+    """Files written ({"midi": ..., "musicxml": ..., "wav": ...}) and a note about audio.
+
+    `musicxml=False` for a drum track alone: a step grid and the MIDI say more than a score."""
     from models.music.midi_io import write_midi
     from models.music.musicxml import write_musicxml
     from models.music.render import available_renderer, render_wav
@@ -30,8 +33,9 @@ def export_piece(
     try:
         progress(0.7, "writing MIDI")
         written["midi"] = str(write_midi(piece, midi_path))
-        progress(0.75, "writing MusicXML")
-        written["musicxml"] = str(write_musicxml(piece, midi_path.with_suffix(".musicxml")))
+        if musicxml:
+            progress(0.75, "writing MusicXML")
+            written["musicxml"] = str(write_musicxml(piece, midi_path.with_suffix(".musicxml")))
         note = None
         if audio and available_renderer() is None:
             note = (

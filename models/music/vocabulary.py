@@ -87,3 +87,29 @@ def number_value(word: str) -> int | None:
     if not parts or any(p not in UNITS and p not in TENS for p in parts):
         return None
     return sum(TENS.get(p, 0) + UNITS.get(p, 0) for p in parts)
+
+# Drum styles producers name -> the drum engine's style (models/drums/styles.py).
+DRUM_STYLES = {
+    "trap": "trap", "boom bap": "boombap", "boom-bap": "boombap", "boombap": "boombap",
+    "lo-fi": "lofi", "lofi": "lofi", "lo fi": "lofi", "hip hop": "hiphop", "hip-hop": "hiphop",
+    "hiphop": "hiphop", "rap": "hiphop", "house": "house", "deep house": "house",
+    "techno": "techno", "disco": "disco", "drum and bass": "dnb", "drum & bass": "dnb",
+    "drum n bass": "dnb", "dnb": "dnb", "d&b": "dnb", "jungle": "dnb", "reggaeton": "reggaeton",
+    "dembow": "reggaeton", "afrobeats": "afrobeats", "afrobeat": "afrobeat", "afro-cuban": "afrocuban",
+    "afrocuban": "afrocuban", "bossa nova": "bossanova", "bossa": "bossanova", "rock": "rock",
+    "funk": "funk", "funky": "funk", "jazz": "jazz", "jazzy": "jazz", "latin": "latin",
+    "samba": "latin", "soul": "soul", "motown": "soul", "punk": "punk", "new orleans": "neworleans",
+    "second line": "neworleans", "country": "country", "pop": "pop", "reggae": "reggae",
+    "one drop": "reggae", "gospel": "gospel", "blues": "blues", "dance": "dance",
+}  # fmt: skip
+# Drum-kit words -> the engine's drums (models/drums/kit.py); "toms" names both toms.
+KIT_WORDS = {
+    "kick": ("kick",), "kicks": ("kick",), "bass drum": ("kick",), "snare": ("snare",),
+    "snares": ("snare",), "rim": ("rim",), "rimshot": ("rim",), "cross-stick": ("rim",),
+    "hats": ("closed_hat", "open_hat"), "hat": ("closed_hat",), "hi-hat": ("closed_hat",),
+    "hi-hats": ("closed_hat", "open_hat"), "hihats": ("closed_hat", "open_hat"),
+    "hi hats": ("closed_hat", "open_hat"), "open hats": ("open_hat",), "ride": ("ride",),
+    "crash": ("crash",), "crashes": ("crash",), "cymbals": ("crash", "ride"),
+    "toms": ("tom_high", "tom_low"), "tom": ("tom_high", "tom_low"), "clap": ("clap",),
+    "claps": ("clap",), "shaker": ("shaker",),
+}  # fmt: skip

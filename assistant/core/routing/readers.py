@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
+from assistant.core.routing.drum_slots import drum_args, drum_changes
 from assistant.core.routing.generate_slots import generate_args, wants_generation
 from assistant.core.routing.messages import (
     apply_changes,
@@ -24,6 +26,9 @@ from assistant.core.routing.messages import (
 from assistant.core.routing.route import Request, Route
 from assistant.core.routing.slots import extract_slots
 from models.intents.intent import Intent, owner_of
+
+if TYPE_CHECKING:
+    from assistant.store.songs import Song
 from models.intents.message import LYRIC_WORDS
 
 Reader = Callable[[Request], Route]
@@ -98,6 +103,12 @@ def read_generate(req: Request) -> Route:
     return req.call("generate", generate_args(req.text, req.said("generate"), req.state))
 
 
+@reader("drums")
+def read_drums(req: Request) -> Route:
+    """Tempo, bars, meter and seed from the slots; style, feel, fills and kit from drum words."""
+    return req.call("drums", {**req.said("drums"), **drum_args(req.text)})
+
+
 @reader("share_song")
 def read_share(req: Request) -> Route:
     song = _named_song(req)
@@ -138,7 +149,7 @@ def read_modify(req: Request) -> Route:
     if current is None:
         return req.ask("no_song")
     args = current.args()
-    changes = apply_changes(req.text, args)
+    changes = _changes(req, current, args)
     said = {k: v for k, v in req.slots.values.items() if k in req.intent.slots}
     if not changes and not said and req.score < 1.0:
         return req.ask("what", title=current.title)
@@ -147,6 +158,14 @@ def read_modify(req: Request) -> Route:
     args.update(changes)
     args.update(said)
     return req.call(current.tool, tool_args(current.tool, args))
+
+
+def _changes(req: Request, current: Song, args: dict) -> dict:
+    """What a follow-up changes: the relative edits every song takes, and a beat's own."""
+    changes = apply_changes(req.text, args)
+    if current.tool == "drums":
+        changes.update(drum_changes(req.text, args))
+    return changes
 
 
 @reader(intent="unclear")

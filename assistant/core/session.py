@@ -216,6 +216,8 @@ class Session:
         reply = render_tool_reply(route, result)
         if result.ok and result.song:
             reply += self._keep_song(route, result.song)
+        if route.note:
+            reply += f"\n\n{route.note}"
         return reply, result
 
     def _keep_song(self, route: Route, song: dict) -> str:

@@ -21,6 +21,8 @@ NOT_A_STYLE = {
     "minimal", "big", "small", "little", "laid-back", "punchy", "crisp", "clean", "dirty",
     "dusty", "warm", "bar", "bars", "bpm", "four", "eight", "sixteen", "two", "one", "more",
     "less", "busier", "sparser", "tighter", "looser", "same", "different", "whole", "full",
+    "need", "want", "write", "make", "program", "play", "give", "lay", "get", "create", "build",
+    "add", "our", "their", "for", "with", "and", "programmed", "electronic", "acoustic",
 } | set(MOODS) | set(TEMPO_WORDS)  # fmt: skip
 HALF = re.compile(r"\bhalf[- ]?time\b", re.I)
 DOUBLE = re.compile(r"\bdouble[- ]?time\b", re.I)

@@ -32,6 +32,12 @@ if TYPE_CHECKING:
 from models.intents.message import LYRIC_WORDS
 
 Reader = Callable[[Request], Route]
+# Parts a beat request may also ask for, which the drum tool does not write.
+OTHER_PARTS = re.compile(
+    r"\b(?:(?!(?:with|a|an|the|and|some|no)\b)[\w-]+\s+)?(?:chords?|bass ?lines?|basses|melod(?:y|ies)|leads?|vocals?|keys|rhodes|"
+    r"piano|synths?|pads?|strings|guitars?|808s?)\b(?:\s+chords?)?",
+    re.I,
+)
 READERS: dict[str, Reader] = {}  # tool name -> reader
 INTENT_READERS: dict[str, Reader] = {}  # intent name -> reader, for intents without a tool
 # Words that point at "a song" without naming one: "share the song" names nothing.
@@ -105,8 +111,19 @@ def read_generate(req: Request) -> Route:
 
 @reader("drums")
 def read_drums(req: Request) -> Route:
-    """Tempo, bars, meter and seed from the slots; style, feel, fills and kit from drum words."""
-    return req.call("drums", {**req.said("drums"), **drum_args(req.text)})
+    """Tempo, bars, meter and seed from the slots; style, feel, fills and kit from drum words.
+
+    A beat asked for with other parts ("with warm Rhodes chords") gets the drums and a plain
+    note that the other parts are not written, never a silent drop."""
+    note = None
+    other = OTHER_PARTS.search(req.text)
+    if other and re.search(r"\b(?:no|without)\s+$", req.text[: other.start()], re.I):
+        other = None  # "a beat with no piano"
+    if other:
+        note = (f"I wrote the drums only: {other.group(0)} over a beat come with full tracks, "
+                "which I can't write yet. Nearest now: 'compose a melody in A minor' writes a "
+                "harmonised melody you can lay over this beat.")
+    return req.call("drums", {**req.said("drums"), **drum_args(req.text)}, note)
 
 
 @reader("share_song")

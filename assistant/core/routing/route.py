@@ -24,6 +24,7 @@ class Route:
     confidence: float = 0.0  # the best intent's score, capped at 1
     question: str | None = None  # ask this instead of calling a tool
     choices: list[str] = field(default_factory=list)  # intents a clarifying question offers
+    note: str | None = None  # said after the tool's reply: a part of the request not done
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -59,8 +60,8 @@ class Request:
         wanted = self.intent.slots
         return tool_args(tool, {k: v for k, v in self.slots.values.items() if k in wanted})
 
-    def call(self, tool: str, args: dict[str, Any]) -> Route:
-        return Route(self.intent.name, tool, args, self.score)
+    def call(self, tool: str, args: dict[str, Any], note: str | None = None) -> Route:
+        return Route(self.intent.name, tool, args, self.score, note=note)
 
     def ask(self, what: str, tool: str | None = None, **facts: Any) -> Route:
         """The intent's question for something missing (its YAML `questions`), as the route."""

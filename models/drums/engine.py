@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
 from models.checkpoints import CHECKPOINT_ROOT, verify_checkpoint
 from models.drums.kit import BIT, CLASSES, GM_NOTE, LABEL, LEARNED
 from models.drums.model import NO_BAR, Cores, Feel, StepModel, load
@@ -24,6 +26,7 @@ FORMAT, FORMAT_VERSION = "cadenza-drums", 1
 METERS = {"4/4": 16, "3/4": 12, "6/8": 12}
 MAX_BARS = 256
 HIT_BEATS = 0.125  # a drum hit's written length (a 32nd note): drums ring by themselves
+TEMPO_FIT = 3.0  # how strongly a core played near the asked tempo is preferred (per log ratio)
 BACKOFF = 0.15  # in sampling, how readily a step leaves what drummers played in its context
 # In 3/4 and 6/8 the styles' 4/4 grids don't apply: these bar shapes do (music knowledge).
 METER_RULES = {
@@ -97,13 +100,23 @@ class DrumEngine:
         return beat
 
     def _core(self, req: DrumRequest, style: DrumStyle, rng: random.Random) -> list[int]:
-        """A groove bar of the style's drummers; density prefers busier or sparser ones."""
-        options = self.cores.options(style.base, req.meter)
+        """A groove bar of the style's drummers, played near the asked tempo (a 70 bpm groove is
+        not a 100 bpm one); density prefers busier or sparser ones."""
+        options, counts, hits, log_bpm = self._options(style.base, req.meter)
         if not options:
             return [0] * METERS[req.meter]
         beta = 0.25 * (req.density - 0.5)
-        weights = [n * math.exp(beta * sum(bin(s).count("1") for s in bar)) for bar, n in options]
-        return list(rng.choices(options, weights)[0][0])
+        target = math.log(req.tempo_bpm * style.core_tempo)
+        weights = counts * np.exp(beta * hits - TEMPO_FIT * np.abs(log_bpm - target))
+        return list(rng.choices(options, weights.tolist())[0])
+
+    @lru_cache(maxsize=64)  # noqa: B019 (one engine per process)
+    def _options(self, style: str, meter: str) -> tuple[list, np.ndarray, np.ndarray, np.ndarray]:
+        """The cores with their counts, hits and log tempo as arrays (computed once)."""
+        found = self.cores.options(style, meter)
+        return ([bar for bar, _, _ in found], np.array([n for _, n, _ in found], dtype=float),
+                np.array([sum(bin(s).count("1") for s in bar) for bar, _, _ in found], dtype=float),
+                np.log(np.array([bpm for _, _, bpm in found], dtype=float)))  # fmt: skip
 
     def _bar(self, req: DrumRequest, style: DrumStyle, spb: int, fill: bool, prev: int,
              core: list[int], rng: random.Random, first: bool = False,

@@ -194,17 +194,21 @@ class Cores:
     STRIP = ~(BIT["crash"] | BIT["tom_high"] | BIT["tom_low"])
 
     def __init__(self, bars: dict[str, list[list]]) -> None:
-        self.bars = bars  # "style|meter" -> [[symbols, count], ...]
+        self.bars = bars  # "style|meter" -> [[symbols, count, mean bpm it was played at], ...]
 
     @classmethod
     def fit(cls, performances: Iterable[list[Bar]]) -> Cores:
         counts: dict[str, Counter] = defaultdict(Counter)
+        tempi: dict[tuple, float] = defaultdict(float)
         for bars in performances:
             for bar in bars:
                 core = tuple(s & cls.STRIP for s in bar.symbols)
                 if not bar.fill and sum(bin(s).count("1") for s in core) >= 4:
-                    counts[f"{bar.style}|{bar.meter}"][core] += 1
-        return cls({k: [[list(b), n] for b, n in sorted(c.items())] for k, c in sorted(counts.items())})
+                    key = f"{bar.style}|{bar.meter}"
+                    counts[key][core] += 1
+                    tempi[key, core] += bar.tempo_bpm
+        return cls({k: [[list(b), n, round(tempi[k, b] / n, 1)] for b, n in sorted(c.items())]
+                    for k, c in sorted(counts.items())})  # fmt: skip
 
     def options(self, style: str, meter: str) -> list[list]:
         """The cores of a style in a meter (any style's in that meter when it has none): the

@@ -50,6 +50,7 @@ class DrumStyle:
     hat_rolls: bool = False
     add: tuple[str, ...] = ()  # rule instruments: shaker 16ths
     velocity_scale: float = 1.0
+    core_tempo: float = 1.0  # 0.5: a half-time style borrows grooves played at half its tempo
 
     @property
     def label(self) -> str:
@@ -93,7 +94,7 @@ STYLES: dict[str, DrumStyle] = {s.name: s for s in (
     DrumStyle("trap", "hiphop", (130, 145, 170), "trap: half-time claps, 808 kick, hat rolls",
               require={"clap": (8,), "closed_hat": (0, 2, 4, 6, 8, 10, 12, 14)},
               forbid={"snare": "all", "kick": (8,)}, backbeat_sound="clap", hat_rolls=True,
-              humanize=0.4),
+              humanize=0.4, core_tempo=0.5),
     DrumStyle("house", "funk", (118, 124, 130), "house: four on the floor, off-beat open hats",
               require={"kick": (0, 4, 8, 12), "clap": (4, 12), "open_hat": (2, 6, 10, 14)},
               forbid={"kick": "offbeats", "snare": "all", "ride": "all", "tom_high": "all",
@@ -108,8 +109,9 @@ STYLES: dict[str, DrumStyle] = {s.name: s for s in (
               require={"kick": (0, 4, 8, 12), "snare": (4, 12), "open_hat": (2, 6, 10, 14)},
               forbid={"kick": "offbeats"}, humanize=0.6),
     DrumStyle("dnb", "funk", (165, 174, 178), "drum and bass: two-step breakbeat",
-              require={"kick": (0, 10), "snare": (4, 12)}, forbid={"kick": (4, 12)}),
-    DrumStyle("reggaeton", "latin", (88, 95, 100), "reggaeton: the dembow rhythm of Puerto Rico and the Caribbean, dancehall",
+              require={"kick": (0, 10), "snare": (4, 12)}, forbid={"kick": (4, 12)},
+              core_tempo=0.5),
+    DrumStyle("reggaeton", "latin", (88, 95, 100), "reggaeton: the dembow rhythm of Puerto Rico",
               require={"kick": (0, 4, 8, 12), "snare": (3, 6, 11, 14)},
               forbid={"kick": "offbeats", "snare": "others"}, humanize=0.4),
     DrumStyle("afrobeats", "afrobeat", (98, 105, 115), "afrobeats: West African and Nigerian pop groove, dance",

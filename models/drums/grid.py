@@ -1,7 +1,8 @@
 """A beat as a drum machine shows it: one row per drum, one cell per 16th step.
 
-`X` an accent (velocity 100 or more), `x` a hit, `o` a ghost note (under 50), `.` a rest; a
-space between beats, `|` between bars. A bar with a fill is marked under its header.
+`X` an accent (velocity 100 or more), `x` a hit, `o` a ghost note (under 50), `r` a roll (32nds
+or triplets inside the step), `.` a rest; a space between beats, `|` between bars. A bar with a
+fill is marked in its header.
 """
 
 from __future__ import annotations
@@ -23,11 +24,16 @@ def to_step_grid(beat: Beat, max_bars: int = 3) -> str:
         shown[-1] = beat.fills[0]
     spb, group = beat.steps_per_bar, (3 if beat.request.meter == "6/8" else 4)
     cells: dict[str, dict[tuple[int, int], int]] = {}
+    rolls: set[tuple[str, int, int]] = set()
     for hit in beat.hits:
-        if hit.bar in shown and hit.offset < 0.5:  # a roll's in-between strokes are not cells
-            slot = cells.setdefault(hit.name, {})
-            key = (hit.bar, hit.step)
-            slot[key] = max(slot.get(key, 0), hit.velocity)
+        if hit.bar not in shown:
+            continue
+        if hit.offset >= 0.5:  # a roll's in-between stroke: its step shows `r`
+            rolls.add((hit.name, hit.bar, hit.step))
+            continue
+        slot = cells.setdefault(hit.name, {})
+        key = (hit.bar, hit.step)
+        slot[key] = max(slot.get(key, 0), hit.velocity)
     head = " " * WIDTH
     for bar in shown:
         label = f"bar {bar + 1}" + (" fill" if bar in beat.fills else "")
@@ -38,7 +44,9 @@ def to_step_grid(beat: Beat, max_bars: int = 3) -> str:
             continue
         row = LABEL[name][:WIDTH - 1].ljust(WIDTH)
         for bar in shown:
-            steps = [cell(cells[name][(bar, s)]) if (bar, s) in cells[name] else "." for s in range(spb)]
+            steps = ["r" if (name, bar, s) in rolls else
+                     cell(cells[name][(bar, s)]) if (bar, s) in cells[name] else "."
+                     for s in range(spb)]  # fmt: skip
             row += "|" + " ".join("".join(steps[i:i + group]) for i in range(0, spb, group))
         lines.append(row + "|")
     return "\n".join(lines)

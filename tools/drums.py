@@ -10,8 +10,7 @@ from pydantic import Field
 from tools.base import ToolContext, ToolError, ToolResult, tool
 from tools.pieces import article, seed_of
 
-Kit = Literal["kick", "snare", "rim", "closed_hat", "open_hat", "tom_high", "tom_low", "crash",
-              "ride", "clap", "shaker"]  # fmt: skip
+Kit = Annotated[str, Field(max_length=30)]
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
@@ -53,7 +52,8 @@ def drums(
         half_time: Half-time feel: the backbeat on beat 3.
         double_time: Double-time feel: the backbeat on every off-beat eighth.
         fills_every: A fill in the last bar of every N bars (0: no fills).
-        without: Drums to leave out, such as ride or crash.
+        without: Drums to leave out: kick, snare, rim, closed_hat, open_hat, tom_high, tom_low,
+            crash, ride, clap, shaker (or hats, toms, cymbals).
         only: Just these drums, such as kick and snare.
         add: Drums to add: shaker, clap.
         audio: Also render a WAV file (when an audio renderer is installed).
@@ -70,13 +70,26 @@ def drums(
         style=name, tempo_bpm=tempo, bars=bars, meter=meter, seed=seed_of(ctx, seed),
         swing=swing, humanize=humanize, density=density, hat_density=hat_density,
         half_time=half_time, double_time=double_time, fills_every=fills_every,
-        without=tuple(without or ()), only=tuple(only or ()), add=tuple(add or ()),
+        without=_drums(without), only=_drums(only), add=_drums(add),
     )  # fmt: skip
     ctx.progress(0.1, "loading the drum model")
     beat = get_engine().write(request)  # an unknown style or bad value: a clear InputError
     if not beat.hits:
         raise ToolError("Those drums leave nothing to play; keep at least one drum in the kit.")
     return _result(ctx, beat, audio)
+
+
+def _drums(words: list[str] | None) -> tuple[str, ...]:
+    """Kit words as the engine's drums ("hats" -> closed and open hat); unknown words are kept,
+    so the engine can say plainly that the kit has no such drum."""
+    from models.music.vocabulary import KIT_WORDS
+
+    out: list[str] = []
+    for word in words or ():
+        for name in KIT_WORDS.get(word.strip().lower(), (word.strip().lower(),)):
+            if name not in out:
+                out.append(name)
+    return tuple(out)
 
 
 def _result(ctx: ToolContext, beat, audio: bool) -> ToolResult:  # noqa: ANN001

@@ -93,7 +93,7 @@ class DrumEngine:
             row, extras = self._bar(req, style, spb, fill, prev, core, rng, first=bar == 0)
             if fill:
                 beat.fills.append(bar)
-            elif bar and beat.fills and beat.fills[-1] == bar - 1 and "crash" in _kit(req):
+            elif bar and beat.fills and beat.fills[-1] == bar - 1 and "crash" in _kit(req, style):
                 row[0] |= BIT["crash"]  # the downbeat after a fill
             beat.hits += self._hits(req, style, bar, row, extras, fill, rng)
             prev = row[-1]
@@ -153,7 +153,7 @@ class DrumEngine:
 
     def _hits(self, req: DrumRequest, style: DrumStyle, bar: int, row: list[int],
               extras: dict[int, set[str]], fill: bool, rng: random.Random) -> list[Hit]:  # fmt: skip
-        kit = _kit(req)
+        kit = _kit(req, style)
         played = [(pos, name) for pos, s in enumerate(row) for name in LEARNED if s & BIT[name]]
         played += [(pos, name) for pos, names in extras.items() for name in sorted(names)]
         played = _hat_density(played, req, len(row), rng)
@@ -194,6 +194,9 @@ def check_request(req: DrumRequest) -> DrumStyle:
         raise InputError(f"A tempo of {req.tempo_bpm:g} bpm is out of range; use 20 to 400.")
     if req.half_time and req.double_time:
         raise InputError("A beat is half-time or double-time, not both: pick one.")
+    if (req.half_time or req.double_time) and req.meter != "4/4":
+        raise InputError("Half- and double-time are 4/4 feels; in 3/4 and 6/8, ask for a slower "
+                         "or faster tempo instead.")
     for name in (*req.without, *req.only, *req.add):
         if name not in CLASSES:
             raise InputError(f"I don't have a {name[:20]} in the kit; I play {', '.join(CLASSES)}.")
@@ -207,14 +210,25 @@ def rules(req: DrumRequest, style: DrumStyle) -> tuple[dict, dict]:
     require = {k: tuple(v) for k, v in style.require.items()}
     forbid = dict(style.forbid)
     role = style.backbeat_sound
-    if req.half_time and role in require and require[role] != (8,):
-        require[role] = (8,)
-        forbid.update({"snare": (4, 12), "kick": (8,)})
+    if req.half_time and require.get(role) != (8,):
+        require[role] = (8,)  # the backbeat on beat 3 only
+        _also_forbid(forbid, require, role, (4, 12))
+        _also_forbid(forbid, require, "snare", (4, 12))
+        _also_forbid(forbid, require, "kick", (8,))
     elif req.double_time:
-        require[role] = (2, 6, 10, 14)
+        require[role] = (2, 6, 10, 14)  # the backbeat on every off-beat eighth
         require["kick"] = tuple(sorted({*require.get("kick", ()), 0, 4, 8, 12}))
-        forbid.update({"snare": (4, 12)})
+        _also_forbid(forbid, require, "snare", (4, 12))
     return require, forbid
+
+
+def _also_forbid(forbid: dict, require: dict, name: str, steps: tuple[int, ...]) -> None:
+    """Add steps to a drum's forbidden ones, keeping the style's own rule and what is required."""
+    steps = tuple(s for s in steps if s not in require.get(name, ()))
+    current = forbid.get(name)
+    if isinstance(current, str):  # "all", "offbeats", "others" already say more
+        return
+    forbid[name] = tuple(sorted({*(current or ()), *steps}))
 
 
 def _forbidden(steps: tuple[int, ...] | str, pos: int, required: tuple[int, ...]) -> bool:
@@ -227,8 +241,12 @@ def _forbidden(steps: tuple[int, ...] | str, pos: int, required: tuple[int, ...]
     return pos in steps
 
 
-def _kit(req: DrumRequest) -> set[str]:
-    kit = set(req.only) if req.only else set(CLASSES) - {"shaker"}
+def _kit(req: DrumRequest, style: DrumStyle) -> set[str]:
+    """The drums a beat may play: the style's kit (shaker only where it says), the producer's
+    `only`, plus what they add, minus what they leave out; crashes only where the style allows."""
+    kit = set(req.only) if req.only else set(CLASSES) - {"shaker"} | set(style.add)
+    if style.forbid.get("crash") == "all":
+        kit.discard("crash")
     return (kit | set(req.add)) - set(req.without)
 
 

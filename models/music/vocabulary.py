@@ -110,6 +110,7 @@ KIT_WORDS = {
     "hi-hats": ("closed_hat", "open_hat"), "hihats": ("closed_hat", "open_hat"),
     "hi hats": ("closed_hat", "open_hat"), "open hats": ("open_hat",), "ride": ("ride",),
     "crash": ("crash",), "crashes": ("crash",), "cymbals": ("crash", "ride"),
+    "ride cymbal": ("ride",), "crash cymbal": ("crash",), "crash cymbals": ("crash",),
     "toms": ("tom_high", "tom_low"), "tom": ("tom_high", "tom_low"), "clap": ("clap",),
     "claps": ("clap",), "shaker": ("shaker",),
 }  # fmt: skip

@@ -23,15 +23,21 @@ NOT_A_STYLE = {
     "less", "busier", "sparser", "tighter", "looser", "same", "different", "whole", "full",
     "need", "want", "write", "make", "program", "play", "give", "lay", "get", "create", "build",
     "add", "our", "their", "for", "with", "and", "programmed", "electronic", "acoustic",
+    "shuffle", "chorus", "verse", "intro", "outro", "bridge", "hook", "drop", "record",
+    "triplet", "uptempo", "humanised", "humanized", "quantised", "quantized", "swinging",
+    "bouncy", "down", "up", "song", "track", "loop", "beat", "groove", "backing", "studio",
 } | set(MOODS) | set(TEMPO_WORDS)  # fmt: skip
 HALF = re.compile(r"\bhalf[- ]?time\b", re.I)
 DOUBLE = re.compile(r"\bdouble[- ]?time\b", re.I)
+NOT_FEEL = re.compile(r"\b(?:not|no|without|drop the|back to normal|normal time|regular time)\b"
+                      r"(?:\s+(?:in\s+)?(?:half|double)[- ]?time)?", re.I)
 NO_FILLS = re.compile(r"\b(?:no|without|drop the|lose the|fewer) fills?\b", re.I)
 FILLS_EVERY = re.compile(r"\bfills? every (\d{1,2}|two|four|eight) bars?\b", re.I)
 MORE_FILLS = re.compile(r"\bmore fills\b", re.I)
 SWUNG = re.compile(r"\b(?:swung|swingy|shuffle|shuffled|with swing|swing feel)\b", re.I)
 MORE_SWING = re.compile(r"\bmore (?:swing|shuffle)\b|\bswing (?:it )?more\b", re.I)
-LESS_SWING = re.compile(r"\b(?:less swing|no swing|straighten(?: it)?(?: out)?|straight(?:er)?)\b", re.I)
+NO_SWING = re.compile(r"\b(?:no swing|straighten(?: it)?(?: out)?|straight)\b", re.I)
+LESS_SWING = re.compile(r"\b(?:less swing|straighter|swing (?:it )?less)\b", re.I)
 QUANTISED = re.compile(r"\b(?:quanti[sz]ed?|on the grid|robotic|no humani[sz]ation|machine[- ]tight)\b", re.I)
 LESS_HUMAN = re.compile(r"\b(?:humani[sz]e (?:it )?less|less humani[sz]ed?|tighter|less sloppy|cleaner)\b", re.I)
 MORE_HUMAN = re.compile(r"\b(?:humani[sz]e (?:it )?more|more human(?:i[sz]ed)?|looser|sloppier|more live)\b", re.I)
@@ -39,9 +45,11 @@ BUSIER_HATS = re.compile(r"\b(?:hats?|hi-?hats?|hi hats)\b[^.]*\b(?:busier|more 
 SPARSER_HATS = re.compile(r"\b(?:hats?|hi-?hats?|hi hats)\b[^.]*\b(?:sparser|simpler|less busy)\b|\b(?:sparser|fewer) (?:hats|hi-?hats)\b", re.I)
 BUSIER = re.compile(r"\b(?:busier|more energy|more energetic|driving|denser|harder)\b", re.I)
 SPARSER = re.compile(r"\b(?:sparser|simpler|minimal|less busy|calmer|stripped(?:[- ]back)?)\b", re.I)
-ONLY = re.compile(r"\b(?:just|only)\s+((?:the\s+)?[\w -]+?(?:\s+and\s+(?:the\s+)?[\w-]+)?)\b(?=$|[,.!?]|\s+(?:at|in|for|please)\b)", re.I)
-WITHOUT = re.compile(r"\b(?:no|without(?: the)?|drop the|lose the|take out the|remove the)\s+([\w -]+?)\b(?=$|[,.!?]|\s+(?:and|at|in|for|please)\b)", re.I)
-ADD = re.compile(r"\b(?:add|with)\s+(?:a |an |some |the )?([\w -]+?)\b(?=$|[,.!?]|\s+(?:and|at|in|for|please|on)\b)", re.I)
+PIECES = r"((?:the\s+|a\s+|an\s+|some\s+)?[\w-]+(?:\s+[\w-]+)?(?:\s*(?:,|and|&)\s*(?:the\s+|a\s+|an\s+|some\s+)?[\w-]+(?:\s+cymbals?)?)*)"
+STOP = r"(?=$|[,.!?]|\s+(?:and|at|in|for|please|on|to|with)\b)"
+ONLY = re.compile(rf"\b(?:just|only)\s+{PIECES}{STOP}|\b{PIECES}\s+only\b", re.I)
+WITHOUT = re.compile(rf"\b(?:no|without(?: the)?|drop the|lose the|take out the|remove the)\s+{PIECES}{STOP}", re.I)
+ADD = re.compile(rf"\b(?:add|with)\s+{PIECES}{STOP}", re.I)
 
 
 def kit_pieces(phrase: str) -> list[str]:
@@ -83,7 +91,11 @@ def drum_args(text: str) -> dict[str, Any]:
 def drum_changes(text: str, current: dict[str, Any]) -> dict[str, Any]:
     """The controls a message sets or moves, relative to the current beat's where it says so."""
     out: dict[str, Any] = {}
-    if HALF.search(text):
+    negated = (m := NOT_FEEL.search(text)) and (HALF.search(m.group(0)) or DOUBLE.search(m.group(0))
+                                                  or re.search(r"normal|regular", m.group(0), re.I))
+    if negated:
+        out.update(half_time=False, double_time=False)  # "not half-time", "back to normal time"
+    elif HALF.search(text):
         out.update(half_time=True, double_time=False)
     elif DOUBLE.search(text):
         out.update(double_time=True, half_time=False)
@@ -101,20 +113,32 @@ def drum_changes(text: str, current: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _style_value(current: dict[str, Any], name: str, default: float) -> float:
+    """The beat's own value, or what its style plays when the beat has none (relative edits
+    start from what the producer hears)."""
+    if current.get(name) is not None:
+        return float(current[name])
+    from models.drums.styles import STYLES
+
+    style = STYLES.get(str(current.get("style") or ""))
+    return float(getattr(style, name)) if style else default
+
+
 def _swing(text: str, current: dict[str, Any]) -> dict[str, Any]:
-    now = current.get("swing") or 0.0
+    now = _style_value(current, "swing", 0.0)
     if MORE_SWING.search(text):
         return {"swing": round(min(1.0, max(now, 0.1) + 0.15), 2)}
-    if LESS_SWING.search(text):
+    if NO_SWING.search(text):
         return {"swing": 0.0}
+    if LESS_SWING.search(text):
+        return {"swing": round(max(0.0, now - 0.15), 2)}
     if SWUNG.search(text):
         return {"swing": max(now, 0.3)}
     return {}
 
 
 def _human(text: str, current: dict[str, Any]) -> dict[str, Any]:
-    now = current.get("humanize")
-    now = 0.8 if now is None else now
+    now = _style_value(current, "humanize", 1.0)
     if QUANTISED.search(text):
         return {"humanize": 0.0}
     if LESS_HUMAN.search(text):
@@ -139,7 +163,7 @@ def _busy(text: str, current: dict[str, Any]) -> dict[str, Any]:
 
 def _kit(text: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    if (m := ONLY.search(text)) and (pieces := kit_pieces(m.group(1))):
+    if (m := ONLY.search(text)) and (pieces := kit_pieces(m.group(1) or m.group(2))):
         out["only"] = pieces
     without = [p for m in WITHOUT.finditer(text) for p in kit_pieces(m.group(1))]
     if without:

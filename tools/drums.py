@@ -38,15 +38,15 @@ def drums(
 
     Args:
         style: Drum style: rock, funk, jazz, latin, hip hop, soul, punk, afro-cuban, New Orleans,
-            country, pop, reggae, afrobeat, gospel, blues, dance (learned from real drummers),
+            country, pop, reggae, afrobeat, blues, dance (learned from real drummers), gospel,
             or boom bap, lo-fi, trap, house, techno, disco, drum and bass, reggaeton, afrobeats,
             bossa nova (style rules, with the drummers' feel).
         tempo: Beats per minute (default: the style's usual tempo); in 6/8, dotted quarters.
         bars: Length in bars, 1 to 256.
         meter: 4/4, 3/4 or 6/8.
         swing: 0 straight to 1 a full triplet feel on the off-beat 16ths (default: the style's).
-        humanize: 0 lands every hit on the grid, 1 plays as the drummers did (default: the
-            style's).
+        humanize: 0 lands every hit on the grid; 1 plays with the drummers' push, drag and
+            accents, and about half the spread they show across takes (default: the style's).
         density: 0 sparse to 1 busy; 0.5 as the drummers played.
         hat_density: Busier (above 0.5) or sparser (below 0.5) hi-hats.
         half_time: Half-time feel: the backbeat on beat 3.

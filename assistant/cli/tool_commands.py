@@ -33,6 +33,8 @@ def _param(name: str, annotation: Any, default: Any, help_: str | None, position
         kind = enum.Enum(f"{name.title()}Choice", {c: c for c in choices}, type=str)
         if default not in (..., None):
             default = kind(str(default))
+    elif typing.get_origin(kind) is list:  # --without ride --without crash
+        kind = list[str]
     elif kind not in (int, float, str, bool):
         kind = str
     required = default is ...

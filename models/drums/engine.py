@@ -44,6 +44,8 @@ class DrumRequest:
     seed: int = 0
     swing: float | None = None  # None: the style's own
     humanize: float | None = None  # None: the style's own; 0 lands every hit on the grid
+    # (1: the drummers' mean push/drag and accents per drum and step, and 0.6 of their velocity
+    # spread, 0.5 of their timing spread: the spread across all takes mixes drummers)
     density: float = 0.5  # 0 sparse .. 1 busy; 0.5 as the drummers played
     hat_density: float | None = None  # busier (> 0.5) or sparser (< 0.5) hi-hats
     half_time: bool = False

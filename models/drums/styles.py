@@ -13,7 +13,8 @@ What each rule is:
   or snare on 2 and 4 and an open hat on every off-beat eighth ("and"s); techno keeps the
   off-beat hats and leaves the backbeat to a rim or nothing.
 - trap: half-time feel, the snare or clap on beat 3 only (step 8) at 130-170 bpm, with closed
-  hats in 16ths and rolls (32nds and triplets) before the beat; the kick avoids beat 3.
+  hats in 16ths and rolls (32nds and triplets) before the beat; the kick avoids beat 3; no
+  ride or toms outside fills.
 - boom bap and lo-fi hip hop: kick on 1, snare on 2 and 4, swung 16ths; lo-fi is slower, softer
   and looser.
 - drum and bass: the "two-step": kick on 1 and on the "and" of 3 (step 10), snare on 2 and 4,
@@ -94,7 +95,8 @@ STYLES: dict[str, DrumStyle] = {s.name: s for s in (
               swing=0.35, require={"kick": (0,), "snare": (4, 12)}, velocity_scale=0.85),
     DrumStyle("trap", "hiphop", (130, 145, 170), "trap: half-time claps, 808 kick, hat rolls",
               require={"clap": (8,), "closed_hat": (0, 2, 4, 6, 8, 10, 12, 14)},
-              forbid={"snare": "all", "kick": (8,)}, backbeat_sound="clap", hat_rolls=True,
+              forbid={"snare": "all", "kick": (8,), "ride": "all", "tom_high": "all",
+                      "tom_low": "all"}, backbeat_sound="clap", hat_rolls=True,
               humanize=0.4, core_tempo=0.5),
     DrumStyle("house", "funk", (118, 124, 130), "house: four on the floor, off-beat open hats",
               require={"kick": (0, 4, 8, 12), "clap": (4, 12), "open_hat": (2, 6, 10, 14)},

@@ -3,6 +3,7 @@ styles the data lacks, the feel of real players, and a drum machine's step grid 
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Annotated, Literal
 
 from pydantic import Field
@@ -114,11 +115,9 @@ def _result(ctx: ToolContext, beat, audio: bool) -> ToolResult:  # noqa: ANN001
              "style": spec.name, "seed": req.seed, **_controls(req)}  # fmt: skip
     song = {"title": f"{label} beat at {req.tempo_bpm:g} bpm", "tool": "drums", **attrs,
             "files": files}  # fmt: skip
-    counts = {}
-    for hit in beat.hits:
-        counts[hit.name] = counts.get(hit.name, 0) + 1
+    counts = Counter(hit.name for hit in beat.hits)
     return ToolResult(summary=summary, files=list(files.values()), preview=to_step_grid(beat),
-                      data={**attrs, "hits": len(beat.hits), "per_drum": counts,
+                      data={**attrs, "hits": len(beat.hits), "per_drum": dict(counts),
                             "fills": [b + 1 for b in beat.fills]},
                       song=song)  # fmt: skip
 

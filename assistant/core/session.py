@@ -223,7 +223,7 @@ class Session:
     def _keep_song(self, route: Route, song: dict) -> str:
         """Keep the song a tool made; bookkeeping can fail, but never the turn."""
         follow_up = route.intent == "modify" and self.state.current is not None
-        parent = self.state.current.id if follow_up and self.state.current else None
+        parent = self.state.current.id if follow_up else None
         try:
             return keeping.keep_song(self.state, self.memory, self.memory_error, song, parent)
         except Exception as exc:  # a bug in bookkeeping: the files are written, say so and go on

@@ -8,12 +8,12 @@ process acts on the song the previous command made.
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assistant.store.files import write_json_atomic
 from assistant.store.songs import SONG_ARGS, Song
 
 __all__ = ["SONG_ARGS", "DialogueState", "Song"]
@@ -61,10 +61,7 @@ class DialogueState:
         )
 
     def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(self.to_json(), indent=1))
-        tmp.replace(path)
+        write_json_atomic(path, self.to_json())
 
     @classmethod
     def load(cls, path: Path) -> DialogueState:

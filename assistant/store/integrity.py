@@ -79,8 +79,8 @@ def check(settings: Settings, memory: Memory | None, repair: bool = False) -> li
 def _queued_findings(settings: Settings, memory: Memory | None, repair: bool) -> list[Finding]:
     """Songs made while the store was down wait in the conversation's state file ("unsaved")."""
     import json
-    import os
 
+    from assistant.store.files import write_json_atomic
     from assistant.store.songs import Song
 
     try:
@@ -96,9 +96,7 @@ def _queued_findings(settings: Settings, memory: Memory | None, repair: bool) ->
             memory.remember_song(Song.from_dict(queued[0]))
             queued.pop(0)
         state["unsaved"] = queued
-        tmp = settings.state_path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(state, indent=1))
-        tmp.replace(settings.state_path)
+        write_json_atomic(settings.state_path, state)
         done = True
     return [Finding("songs waiting to be saved", False, f"{n} made while the store was down",
                     done)]  # fmt: skip

@@ -67,6 +67,11 @@ def performance_bars(data: bytes, row: dict[str, str]) -> list[Bar]:
         return []
     notes, tpb = _notes(data)
     per_step = tpb / STEPS_PER_BEAT
+
+    def empty() -> Bar:
+        return Bar(canonical_style(row["style"]), row["beat_type"] == "fill", meter,
+                   row["split"], row["drummer"], float(row["bpm"]), [0] * steps)  # fmt: skip
+
     bars: dict[int, Bar] = {}
     for tick, note, velocity in notes:
         name = GROOVE_NOTES.get(note)
@@ -75,24 +80,16 @@ def performance_bars(data: bytes, row: dict[str, str]) -> list[Bar]:
         exact = tick / per_step
         step = int(round(exact))
         index, pos = divmod(step, steps)
-        bar = bars.get(index)
-        if bar is None:
-            bar = bars[index] = Bar(canonical_style(row["style"]), row["beat_type"] == "fill",
-                                    meter, row["split"], row["drummer"], float(row["bpm"]),
-                                    [0] * steps)  # fmt: skip
+        if index not in bars:
+            bars[index] = empty()
+        bar = bars[index]
         if bar.symbols[pos] & BIT[name]:
             continue  # a flam or a double on one step: the first stroke counts
         bar.symbols[pos] |= BIT[name]
         bar.hits.append((pos, name, velocity, round(exact - step, 3)))
     if not bars:
         return []
-    first, last = min(bars), max(bars)
-    out = []
-    for i in range(first, last + 1):
-        out.append(bars.get(i) or Bar(canonical_style(row["style"]), row["beat_type"] == "fill",
-                                      meter, row["split"], row["drummer"], float(row["bpm"]),
-                                      [0] * steps))  # fmt: skip
-    return out
+    return [bars.get(i) or empty() for i in range(min(bars), max(bars) + 1)]
 
 
 def read_bars(data_dir: Path = DATA_DIR) -> list[list[Bar]]:

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from models.checkpoints import CHECKPOINT_ROOT, verify_checkpoint
-from models.drums.kit import BIT, CLASSES, GM_NOTE, LABEL, LEARNED
+from models.drums.kit import BIT, CLASSES, LEARNED
 from models.drums.model import NO_BAR, Cores, Feel, StepModel, load
 from models.drums.styles import STYLES, DrumStyle
 from models.errors import CheckpointError, InputError
@@ -322,4 +322,4 @@ def write_beat(req: DrumRequest) -> Beat:
     return get_engine().write(req)
 
 
-__all__ = ["GM_NOTE", "LABEL", "Beat", "DrumRequest", "Hit", "get_engine", "write_beat"]
+__all__ = ["Beat", "DrumRequest", "Hit", "get_engine", "write_beat"]

@@ -35,6 +35,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 BACKBEAT = {"snare": (4, 12)}
+# House and techno: four on the floor and off-beat open hats, nothing but the machine's parts.
+CLUB_FORBID = {"kick": "offbeats", "snare": "all", "ride": "all", "tom_high": "all",
+               "tom_low": "all", "open_hat": (0, 4, 8, 12)}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -100,14 +103,10 @@ STYLES: dict[str, DrumStyle] = {s.name: s for s in (
               humanize=0.4, core_tempo=0.5),
     DrumStyle("house", "funk", (118, 124, 130), "house: four on the floor, off-beat open hats",
               require={"kick": (0, 4, 8, 12), "clap": (4, 12), "open_hat": (2, 6, 10, 14)},
-              forbid={"kick": "offbeats", "snare": "all", "ride": "all", "tom_high": "all",
-                      "tom_low": "all", "open_hat": (0, 4, 8, 12)},
-              backbeat_sound="clap", humanize=0.3),
+              forbid=CLUB_FORBID, backbeat_sound="clap", humanize=0.3),
     DrumStyle("techno", "funk", (125, 132, 145), "techno: relentless four on the floor",
               require={"kick": (0, 4, 8, 12), "open_hat": (2, 6, 10, 14)},
-              forbid={"kick": "offbeats", "snare": "all", "ride": "all", "tom_high": "all",
-                      "tom_low": "all", "open_hat": (0, 4, 8, 12)},
-              backbeat_sound="rim", humanize=0.2),
+              forbid=CLUB_FORBID, backbeat_sound="rim", humanize=0.2),
     DrumStyle("disco", "funk", (110, 118, 128), "disco: four on the floor, open hats, backbeat",
               require={"kick": (0, 4, 8, 12), "snare": (4, 12), "open_hat": (2, 6, 10, 14)},
               forbid={"kick": "offbeats"}, humanize=0.6),

@@ -12,6 +12,10 @@ from typing import Any
 from models.music.vocabulary import DRUM_STYLES, KIT_WORDS, MOODS, TEMPO_WORDS
 
 BEAT_NOUN = r"(?:beats?|drums?|drum (?:beat|pattern|loop|groove|track)|grooves?|rhythms?|loops?|kick patterns?)"
+KNOWN_STYLE = re.compile(
+    r"(?<![\w-])(" + "|".join(re.escape(w) for w in sorted(DRUM_STYLES, key=len, reverse=True))
+    + r")(?![\w-])", re.I,
+)
 UNKNOWN_STYLE = re.compile(rf"\b([a-z][\w-]{{2,20}})\s+{BEAT_NOUN}\b", re.I)
 NOT_A_STYLE = {
     "the", "new", "another", "simple", "basic", "drum", "cool", "nice", "good", "sick", "fat",
@@ -64,15 +68,10 @@ def kit_pieces(phrase: str) -> list[str]:
 
 
 def drum_style(text: str) -> str | None:
-    """The style a request names: one we play, or the word before 'beat' (zouk, polka...)."""
-    lowered = text.lower()
-    best = None
-    for word in sorted(DRUM_STYLES, key=len, reverse=True):
-        m = re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", lowered)
-        if m and (best is None or m.start() < best[0]):
-            best = (m.start(), DRUM_STYLES[word])
-    if best:
-        return best[1]
+    """The style a request names: one we play (the first named; the longest where two start
+    together), or the word before 'beat' (zouk, polka...)."""
+    if m := KNOWN_STYLE.search(text):
+        return DRUM_STYLES[m.group(1).lower()]
     for m in UNKNOWN_STYLE.finditer(text):
         if m.group(1).lower() not in NOT_A_STYLE and not m.group(1).isdigit():
             return m.group(1).lower()

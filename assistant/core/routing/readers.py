@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from assistant.core.routing.drum_slots import drum_args, drum_changes
@@ -68,9 +69,8 @@ def _lyrics_quoted(req: Request) -> Request:
     """'music for these words: "..."': the quote is the lyrics, not part of the request."""
     if not req.quoted:
         return req
-    text = req.probe
-    return Request(req.intent, req.score, text, req.quoted.group(1), None, req.probe,
-                   extract_slots(text), req.state)  # fmt: skip
+    return replace(req, text=req.probe, payload=req.quoted.group(1), quoted=None,
+                   slots=extract_slots(req.probe))
 
 
 def read_slots(req: Request) -> Route:

@@ -12,6 +12,7 @@ from tools.catalog import import_catalog, import_listeners
 from tools.compose import compose, harmonize
 from tools.drums import drums
 from tools.generate import generate
+from tools.harmony import bass, chords
 from tools.help import help as help_tool
 from tools.lyrics import analyze_lyrics
 from tools.render import render_audio
@@ -21,7 +22,7 @@ from tools.songs import find_song
 REGISTRY: dict[str, Tool] = {
     t.name: t
     for t in (
-        compose, harmonize, generate, drums, analyze_lyrics, find_song, render_audio, find_audience,
+        compose, harmonize, generate, drums, chords, bass, analyze_lyrics, find_song, render_audio, find_audience,
         similar_songs, import_catalog, import_listeners, analyze_audio, share_song, help_tool,
     )
 }  # fmt: skip

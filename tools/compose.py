@@ -175,25 +175,35 @@ def compose(
     return piece_result(ctx, composition, title, stem, summary, attrs, audio, tool="compose")
 
 
+HarmonizeStyle = Literal["chorale", "folk", "irish", "pop", "ballad", "rock", "soul", "rnb",
+                         "gospel", "jazz", "bossanova", "lofi", "house", "disco", "funk", "reggae",
+                         "synthwave"]  # fmt: skip
+
+
 @tool(cli_name="harmonize", cli_argument="file")
 def harmonize(
     ctx: ToolContext,
     file: str,
     key: str | None = None,
     mode: Literal["major", "minor"] | None = None,
-    style: Style = "chorale",
+    style: HarmonizeStyle = "chorale",
     instrument: str | None = None,
     tempo: Annotated[int, Field(ge=30, le=260)] | None = None,
     audio: bool = True,
 ) -> ToolResult:
-    """Harmonise your melody (a MIDI file) in four parts: HMM chords, then SATB voice-leading.
+    """Harmonise your melody (a MIDI file): in four parts (chorale, folk, Irish: HMM chords, then
+    SATB voice-leading), or with pop chords and a bass (pop, rock, soul, jazz, lo-fi...).
 
     Args:
         file: A .mid file in the workspace; its top line (the highest track) is the melody.
         key: Tonic such as G or Bb (default: found from the melody's notes).
         mode: major or minor (default: found with the key).
-        style: Harmonic rhythm: chorale (a chord per beat), folk or irish (about one per half bar).
-        instrument: General MIDI instrument of the four parts (default choir for a chorale).
+        style: chorale (a chord per beat), folk or irish (about one per half bar), or a producer's
+            style (pop, ballad, rock, soul, R&B, gospel, jazz, bossa nova, lo-fi, house, disco,
+            funk, reggae, synthwave): chords learned from pop and rock that fit the melody, voiced
+            in the style, with a bassline.
+        instrument: General MIDI instrument of the four parts (default choir for a chorale), or
+            the chords' instrument in a producer's style (piano, Rhodes, guitar, pad...).
         tempo: Beats per minute, dotted quarters in 6/8 (default: the file's tempo).
         audio: Also render a WAV file (when an audio renderer is installed).
     """
@@ -205,6 +215,10 @@ def harmonize(
     ctx.progress(0.1, "reading the melody")
     given: Key | None = parse_key(key, mode) if key else None
     tune = melody_from_midi(path, given, mode)
+    if style not in STYLE_INSTRUMENT:
+        from tools.harmony_io import pop_harmonisation
+
+        return pop_harmonisation(ctx, path, tune, style, instrument, tempo, audio, given is None)
     instrument = (instrument or STYLE_INSTRUMENT[style]).lower()
     program = gm_program(instrument)
     ctx.progress(0.3, "finding chords and voicing them")

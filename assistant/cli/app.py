@@ -212,6 +212,14 @@ def train_drums() -> None:
     train()
 
 
+@train_app.command("harmony")
+def train_harmony() -> None:
+    """Retrain the chord and bass models from Billboard, POP909 and free-midi-chords (data/harmony/)."""
+    from models.train.harmony import train
+
+    train()
+
+
 @train_app.command("lyrics")
 def train_lyrics(
     model: str = typer.Option("all", help="minilm, bilstm, ensemble (of the two) or all."),

@@ -20,18 +20,16 @@ drum alone. Push and drag per instrument, accents and ghost notes come from thes
 
 from __future__ import annotations
 
-import bisect
 import gzip
 import json
 import math
-import random
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from models.drums.data import Bar
 from models.drums.kit import BIT
+from models.ngram import InterpolatedNGram
 
 NO_BAR = -1  # the symbol "before" the first bar of a performance
 # The back-off chain: which context fields each level keeps (most specific first).
@@ -46,81 +44,12 @@ UNIGRAM_CHAIN = CHAIN[2:]  # the unigram-per-step baseline: position (and style)
 FIRST_ORDER_CHAIN = (("meter", "prev"), ("meter",))  # the first-order baseline
 
 
-def _key(level: tuple[str, ...], ctx: dict) -> str:
-    return "|".join(str(ctx[f]) for f in level)
-
-
-@dataclass
-class Table:
-    """What followed one context: symbols with their cumulative counts, for sampling."""
-
-    symbols: list[int]
-    cumulative: list[int]
-    counts: dict[int, int]
-    total: int
-
-    @classmethod
-    def of(cls, counter: Counter) -> Table:
-        symbols = sorted(counter)
-        cumulative, running = [], 0
-        for s in symbols:
-            running += counter[s]
-            cumulative.append(running)
-        return cls(symbols, cumulative, dict(counter), running)
-
-    def draw(self, rng: random.Random) -> int:
-        return self.symbols[bisect.bisect_right(self.cumulative, rng.randrange(self.total))]
-
-
-class StepModel:
+class StepModel(InterpolatedNGram):
     """The interpolated n-gram over step symbols (see the module docstring)."""
-
-    def __init__(self, chain: tuple[tuple[str, ...], ...], vocab: list[int],
-                 tables: list[dict[str, Table]]) -> None:  # fmt: skip
-        self.chain, self.vocab, self.tables = chain, vocab, tables
 
     @classmethod
     def fit(cls, contexts: Iterable[tuple[dict, int]], chain=CHAIN) -> StepModel:  # noqa: ANN001
-        counts: list[dict[str, Counter]] = [defaultdict(Counter) for _ in chain]
-        vocab: set[int] = set()
-        for ctx, symbol in contexts:
-            vocab.add(symbol)
-            for level, table in zip(chain, counts, strict=True):
-                table[_key(level, ctx)][symbol] += 1
-        tables = [{k: Table.of(c) for k, c in level.items()} for level in counts]
-        return cls(tuple(chain), sorted(vocab), tables)
-
-    def prob(self, ctx: dict, symbol: int) -> float:
-        p = 1.0 / (len(self.vocab) + 1)  # uniform, with room for a symbol never seen
-        for level, tables in zip(reversed(self.chain), reversed(self.tables), strict=True):
-            table = tables.get(_key(level, ctx))
-            if table is not None:
-                kinds = len(table.symbols)
-                p = (table.counts.get(symbol, 0) + kinds * p) / (table.total + kinds)
-        return p
-
-    def draw(self, ctx: dict, rng: random.Random, backoff: float = 1.0) -> int:
-        """A symbol from the interpolated distribution; `backoff` < 1 trusts specific contexts
-        more (a drummer settling into a groove), 1 draws exactly from the model."""
-        for level, tables in zip(self.chain, self.tables, strict=True):
-            table = tables.get(_key(level, ctx))
-            if table is None:
-                continue
-            kinds = len(table.symbols) * backoff
-            if rng.random() * (table.total + kinds) < table.total:
-                return table.draw(rng)
-        return rng.choice(self.vocab)
-
-    def to_json(self) -> dict:
-        return {"chain": [list(c) for c in self.chain], "vocab": self.vocab,
-                "tables": [{k: [t.symbols, [t.counts[s] for s in t.symbols]]
-                            for k, t in level.items()} for level in self.tables]}  # fmt: skip
-
-    @classmethod
-    def from_json(cls, data: dict) -> StepModel:
-        tables = [{k: Table.of(Counter(dict(zip(s, c, strict=True)))) for k, (s, c) in level.items()}
-                  for level in data["tables"]]  # fmt: skip
-        return cls(tuple(tuple(c) for c in data["chain"]), data["vocab"], tables)
+        return super().fit(contexts, chain)
 
 
 def step_contexts(bars: list[Bar]) -> Iterable[tuple[dict, int]]:
@@ -156,7 +85,11 @@ class Feel:
         for bars in performances:
             for bar in bars:
                 for pos, name, velocity, offset in bar.hits:
-                    for key in (f"{bar.style}|{name}|{bar.meter}|{pos}", f"{bar.style}|{name}", name):
+                    for key in (
+                        f"{bar.style}|{name}|{bar.meter}|{pos}",
+                        f"{bar.style}|{name}",
+                        name,
+                    ):
                         groups[key].append((velocity, offset))
         stats = {}
         for key, values in groups.items():
@@ -239,4 +172,9 @@ def save(path: Path, steps: StepModel, feel: Feel, cores: Cores, meta: dict) -> 
 
 def load(path: Path) -> tuple[StepModel, Feel, Cores, dict]:
     data = json.loads(gzip.decompress(path.read_bytes()))
-    return StepModel.from_json(data["steps"]), Feel(data["feel"]), Cores(data["cores"]), data["meta"]
+    return (
+        StepModel.from_json(data["steps"]),
+        Feel(data["feel"]),
+        Cores(data["cores"]),
+        data["meta"],
+    )

@@ -1,15 +1,25 @@
-"""The one module that owns MIDI conversion: Piece <-> MIDI files (via pretty_midi)."""
+"""The one module that owns MIDI conversion: Piece <-> MIDI files (via pretty_midi and mido).
+
+Chord symbols travel as marker meta events (FF 06) on the conductor track, one per chord at its
+start. pretty_midi writes lyrics and text events but not markers, so `write_midi` adds them with
+mido to the file pretty_midi made. Markers are what DAWs import as their marker/arranger lane:
+Cubase and Nuendo ("Import Markers" in the MIDI File preferences), Logic Pro, Studio One and
+Reaper show them on import; Ableton Live and notation programs (MuseScore) ignore them, which is
+why the MusicXML export writes chord symbols of its own.
+"""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from models.errors import InputError
-from models.music.piece import Note, Piece, Track
+from models.music.piece import CHORD_SYMBOL, ChordMark, Note, Piece, Track
 from models.music.theory import Key
 
 if TYPE_CHECKING:
+    import mido
     import pretty_midi
 
 MAX_MIDI_BYTES = 20 * 1024 * 1024
@@ -40,13 +50,50 @@ def write_midi(piece: Piece, path: Path) -> Path:
         pm.instruments.append(inst)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".part")
-    pm.write(str(tmp))
+    if piece.chords:
+        _with_markers(pm, piece).save(str(tmp))
+    else:
+        pm.write(str(tmp))
     tmp.replace(path)  # never leave a half-written file under the final name
     return path
 
 
+def _with_markers(pm: pretty_midi.PrettyMIDI, piece: Piece) -> mido.MidiFile:
+    """pretty_midi's file with a marker per chord symbol on its first (conductor) track."""
+    import mido
+
+    buffer = io.BytesIO()
+    pm.write(buffer)
+    buffer.seek(0)
+    midi = mido.MidiFile(file=buffer, charset="latin1")
+    sec_per_beat = 60.0 / piece.tempo_bpm
+    events, tick = [], 0
+    for msg in midi.tracks[0]:
+        tick += msg.time
+        if msg.type != "end_of_track":
+            events.append((tick, msg))
+    for mark in piece.chords:  # after the tempo, meter and key at the same tick (sort is stable)
+        text = mark.text.encode("latin-1", "replace").decode("latin-1")
+        start = pm.time_to_tick(max(mark.start_beats, 0.0) * sec_per_beat)
+        events.append((start, mido.MetaMessage("marker", text=text)))
+    events.sort(key=lambda event: event[0])
+    track, last = mido.MidiTrack(), 0
+    for at, msg in events:
+        track.append(msg.copy(time=at - last))
+        last = at
+    track.append(mido.MetaMessage("end_of_track", time=max(tick - last, 0)))
+    midi.tracks[0] = track
+    return midi
+
+
 def open_midi(path: Path) -> pretty_midi.PrettyMIDI:
     """Parse a MIDI file, with clear errors for missing, empty, huge or corrupt files."""
+    return _load(path)[0]
+
+
+def _load(path: Path) -> tuple[pretty_midi.PrettyMIDI, list[tuple[int, str]]]:
+    """The parsed file and its markers as (absolute tick, text), in time order."""
+    import mido
     import pretty_midi
 
     path = Path(path)
@@ -60,17 +107,26 @@ def open_midi(path: Path) -> pretty_midi.PrettyMIDI:
             f"{path.name} is {size // 1_000_000} MB; MIDI files over 20 MB are refused."
         )
     try:
-        pm = pretty_midi.PrettyMIDI(str(path))
+        midi = mido.MidiFile(str(path), charset="latin1")  # what pretty_midi would read
+        markers = []
+        for track in midi.tracks:
+            tick = 0
+            for msg in track:
+                tick += msg.time
+                if msg.type == "marker":
+                    markers.append((tick, msg.text))
+        pm = pretty_midi.PrettyMIDI(mido_object=midi)  # parsed once, shared with pretty_midi
     except Exception as exc:  # pretty_midi/mido raise many types for corrupt data
         raise InputError(f"{path.name} is not a readable MIDI file ({exc}).") from exc
-    return pm
+    return pm, sorted(markers, key=lambda marker: marker[0])
 
 
 def read_midi(path: Path) -> Piece:
-    """Read a MIDI file into a Piece (tempo, meter and key from the file when present)."""
+    """Read a MIDI file into a Piece (tempo, meter and key from the file when present; chord
+    symbols from its markers, each lasting until the next or the end)."""
     import pretty_midi
 
-    pm = open_midi(path)
+    pm, markers = _load(path)
     tempo = float(pm.get_tempo_changes()[1][0]) if len(pm.get_tempo_changes()[1]) else 120.0
     meter = (4, 4)
     if pm.time_signature_changes:
@@ -95,5 +151,10 @@ def read_midi(path: Path) -> Piece:
     ]
     total = max((n.start_beats + n.dur_beats for t in tracks for n in t.notes), default=0.0)
     bar = meter[0] * 4.0 / meter[1]
-    bars = max(1, int(-(-round(total, 3) // bar)))
-    return Piece(key=key, tempo_bpm=tempo, meter=meter, bars=bars, tracks=tracks)
+    # Only markers that read as chord symbols: DAWs also mark sections ("Verse", "Chorus").
+    texts = [(round(pm.tick_to_time(t) / beat, 6), x.strip()) for t, x in markers]
+    starts = [(s, x) for s, x in texts if CHORD_SYMBOL.match(x)]
+    bars = max(1, int(-(-round(total, 3) // bar)), *(int(s // bar) + 1 for s, _ in starts))
+    ends = [s for s, _ in starts[1:]] + [bars * bar]  # each chord lasts until the next
+    chords = [ChordMark(s, ends[i] - s, text) for i, (s, text) in enumerate(starts)]
+    return Piece(key=key, tempo_bpm=tempo, meter=meter, bars=bars, tracks=tracks, chords=chords)

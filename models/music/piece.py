@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from models.music.theory import Key
@@ -23,15 +24,35 @@ class Track:
     is_drum: bool = False
 
 
+# A chord mark's text: root, suffix, slash bass ("F#m7b5" -> F#, m7b5; "C6/9/E" -> C, 6/9, E).
+# Section names ("Chorus", "Bridge") do not match.
+CHORD_SYMBOL = re.compile(
+    r"^([A-G][#b]?)((?:maj|min|m|dim|aug|sus|add|alt|[0-9#b+()°ø/-])*?)(?:/([A-G][#b]?))?$"
+)
+
+
+@dataclass(frozen=True)
+class ChordMark:
+    """A chord symbol over a span of the piece, and how it spells its tones."""
+
+    start_beats: float
+    dur_beats: float
+    text: str  # the symbol as the reply shows it: "Bb", "F#m7b5", "C/E", "Cm(maj7)"
+    # (pitch class, spelled name) of each chord tone and of the slash bass, e.g.
+    # ((10, "Bb"), (2, "D"), (5, "F")): notes sounding under the mark are spelled so.
+    names: tuple[tuple[int, str], ...] = ()
+
+
 @dataclass
 class Piece:
-    """Tracks plus the facts a producer asks about: key, tempo, meter, length."""
+    """Tracks plus the facts a producer asks about: key, tempo, meter, length; chord symbols."""
 
     key: Key
     tempo_bpm: float
     meter: tuple[int, int]  # (numerator, denominator)
     bars: int
     tracks: list[Track] = field(default_factory=list)
+    chords: list[ChordMark] = field(default_factory=list)  # in time order, none by default
 
     @property
     def beats_per_bar(self) -> float:

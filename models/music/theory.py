@@ -58,6 +58,14 @@ class Key:
         return self.name
 
 
+@dataclass(frozen=True)
+class SpelledKey(Key):
+    """A key with the spelling the producer chose for a black-key tonic: F# major, not Gb
+    major (the same notes, the other names)."""
+
+    flats: bool = False
+
+
 def parse_tonic(text: str) -> int:
     """'F#', 'f sharp', 'Bb', 'E-flat' -> pitch class. Raises InputError for 'H#' and friends."""
     match = _TONIC_RE.match(text)
@@ -131,6 +139,8 @@ def estimate_key(pitches: list[int], durs: list[float]) -> tuple[Key, float]:
 
 def uses_flats(key: Key) -> bool:
     """Whether a key is written with flats (F major, D minor, Bb major...)."""
+    if isinstance(key, SpelledKey):
+        return key.flats
     return key.tonic_pc in (FLAT_MAJOR_TONICS if key.mode == "major" else FLAT_MINOR_TONICS)
 
 

@@ -16,6 +16,13 @@ from typing import TYPE_CHECKING
 
 from assistant.core.routing.drum_slots import drum_args, drum_changes
 from assistant.core.routing.generate_slots import generate_args, wants_generation
+from assistant.core.routing.harmony_slots import (
+    about_current,
+    harmony_args,
+    harmony_changes,
+    harmony_style_names,
+    style_bass,
+)
 from assistant.core.routing.messages import (
     apply_changes,
     audience_args,
@@ -26,7 +33,7 @@ from assistant.core.routing.messages import (
 )
 from assistant.core.routing.route import Request, Route
 from assistant.core.routing.slots import extract_slots
-from models.intents.intent import Intent, owner_of
+from models.intents.intent import Intent, owner_of, shipped_intents
 
 if TYPE_CHECKING:
     from assistant.store.songs import Song
@@ -69,8 +76,13 @@ def _lyrics_quoted(req: Request) -> Request:
     """'music for these words: "..."': the quote is the lyrics, not part of the request."""
     if not req.quoted:
         return req
-    return replace(req, text=req.probe, payload=req.quoted.group(1), quoted=None,
-                   slots=extract_slots(req.probe))
+    return replace(
+        req,
+        text=req.probe,
+        payload=req.quoted.group(1),
+        quoted=None,
+        slots=extract_slots(req.probe),
+    )
 
 
 def read_slots(req: Request) -> Route:
@@ -119,11 +131,57 @@ def read_drums(req: Request) -> Route:
     other = OTHER_PARTS.search(req.text)
     if other and re.search(r"\b(?:no|without)\s+$", req.text[: other.start()], re.I):
         other = None  # "a beat with no piano"
-    if other:
+    if other and re.search(r"melod|lead|vocal", other.group(0), re.I):
         note = (f"I wrote the drums only: {other.group(0)} over a beat come with full tracks, "
                 "which I can't write yet. Nearest now: 'compose a melody in A minor' writes a "
-                "harmonised melody you can lay over this beat.")
+                "harmonised melody you can lay over this beat.")  # fmt: skip
+    elif other:
+        note = (f"I wrote the drums first: say 'add {other.group(0).strip()}' and I'll write "
+                "them over this beat, with a bass locked to its kick.")  # fmt: skip
     return req.call("drums", {**req.said("drums"), **drum_args(req.text)}, note)
+
+
+ON_THE_BEAT = re.compile(r"\b(?:it|this|that|the beat|my beat|this beat|the drums|the groove|"
+                         r"the loop)\b|^\s*(?:now\s+)?add\b", re.I)  # fmt: skip
+# A message about the current progression ("the chords as text", "bass only for it").
+ON_THE_CHORDS = re.compile(r"\b(?:it|them|this|that|these chords|the chords|the progression|"
+                           r"the bass ?(?:line)?|this progression)\b|^\s*(?:\w+\s+)?only\b|"
+                           r"\bonly\s*$", re.I)  # fmt: skip
+BEAT_TOO = re.compile(
+    r"\b(?:beats?|drums?|drum (?:beat|loop|groove|pattern)|grooves?)\b(?!\.\w)", re.I
+)
+
+
+@reader("chords", "bass")
+def read_harmony(req: Request) -> Route:
+    """A progression typed in the message, style, section, instrument and idiom words; over the
+    current beat ("add a bassline to it"), the bass locks to its kick. About the current
+    progression ("give me the chords as text"), it is a follow-up."""
+    tool = req.intent.tool or "chords"
+    said = harmony_args(req.text)
+    current = req.state.current if req.state else None
+    on_chords = ON_THE_CHORDS.search(req.text) or about_current(req.text)
+    if current is not None and current.tool == "chords" and on_chords and "progression" not in said:
+        modify = next((i for i in shipped_intents() if i.name == "modify"), None)
+        if modify is not None:
+            return read_modify(req.as_intent(modify))
+    args = {**req.said(tool), **said}
+    note = None
+    if current is not None and current.tool == "drums" and ON_THE_BEAT.search(req.text):
+        if midi := current.files.get("midi"):
+            args["drums"] = midi
+            if current.style in harmony_style_names():  # the beat's bass idiom under any chords
+                args.setdefault("bass_style", style_bass(current.style))
+                args.setdefault("style", current.style)
+    elif BEAT_TOO.search(req.text) and not re.search(
+        r"\b(?:for|under|over|to) (?:my|a|the|this) "
+        r"(?:\w+ )?(?:beat|drums|groove)",
+        req.text,
+        re.I,
+    ):
+        note = ("I wrote the chords and bass only: say 'make the beat' for drums, and 'add a "
+                "bassline to it' over a beat locks the bass to its kick.")  # fmt: skip
+    return req.call(tool, tool_args(tool, args), note)
 
 
 @reader("share_song")
@@ -182,6 +240,8 @@ def _changes(req: Request, current: Song, args: dict) -> dict:
     changes = apply_changes(req.text, args)
     if current.tool == "drums":
         changes.update(drum_changes(req.text, args))
+    elif current.tool == "chords":
+        changes.update(harmony_changes(req.text, args))
     return changes
 
 

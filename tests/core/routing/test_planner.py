@@ -43,11 +43,11 @@ def test_router_plans_and_asks(settings) -> None:  # noqa: ANN001
     assert router.plan("write a slow and sad waltz in A minor") is None
     assert router.plan("compose a jig, compose a reel") is None  # one kind of request
 
-    route = router.route("listen to the chorale")  # torn between two readings
+    route = router.route("hear the chorale")  # torn between two readings
     assert route.tool is None and set(route.choices) == {"find_song", "render_audio"}
     assert "1) " in route.question and "2) " in route.question
     state = DialogueState(
-        pending={"text": "listen to the chorale", "intents": route.choices}
+        pending={"text": "hear the chorale", "intents": route.choices}
     )
     n = route.choices.index("render_audio") + 1
     answered = router.route(str(n), state)

@@ -1,0 +1,224 @@
+"""Chord and bass words: the progression typed in a message, the style, section, instrument,
+rhythm and bass idiom, and the follow-ups on the current progression ("more jazzy", "bass
+only", "change the second chord to a IV", "double the harmonic rhythm", "chords as text")."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from models.music.vocabulary import ORDINALS
+
+SECTION = re.compile(r"\b(intro|verse|pre[- ]?chorus|chorus|hook|refrain|bridge|outro|breakdown|"
+                     r"middle ?8|solo)\b", re.I)  # fmt: skip
+SECTION_NAMES = {"hook": "chorus", "refrain": "chorus", "prechorus": "prechorus",
+                 "pre-chorus": "prechorus", "pre chorus": "prechorus", "middle 8": "bridge", "middle8": "bridge",
+                 "breakdown": "bridge", "solo": "instrumental"}  # fmt: skip
+RHYTHMS = {
+    r"arpeggi\w*|broken chords?": "arpeggio", r"strum\w*": "strum", r"stabs?|stabby": "stabs",
+    r"block chords?|sustained|held chords?|whole notes?": "block", r"comp(?:ing)?\b": "comping",
+    r"skank": "skank", r"pads?\b(?= chords| only)": "pad",
+}  # fmt: skip
+BASS_STYLES = {
+    r"walking bass|walking line|walk(?:ing)? it": "walking", r"808s?": "808",
+    r"slap|funky bass|funk bass": "funk", r"octave bass|octaves": "octave",
+    r"root(?:s)? and fifths?|root-fifth": "rootfifth", r"root notes? only|just roots": "root",
+    r"driving eighths|pumping eighths|eighth[- ]note bass": "eighths",
+    r"off-?beat bass": "offbeat",
+}  # fmt: skip
+BASS_ONLY = re.compile(r"\b(?:bass ?(?:line)? only|just (?:the )?bass|only (?:the )?bass|"
+                       r"drop the chords|no chords)\b", re.I)  # fmt: skip
+CHORDS_ONLY = re.compile(r"\b(?:chords only|just (?:the )?chords|only (?:the )?chords|no bass|"
+                         r"drop the bass|without (?:the )?bass|lose the bass)\b", re.I)  # fmt: skip
+BOTH = re.compile(r"\b(?:add (?:a |the )?bass ?(?:line)?|with (?:a )?bass ?(?:line)?|"
+                  r"bring back the (?:chords|bass)|chords and bass|bass and chords)\b", re.I)  # fmt: skip
+FASTER_CHANGES = re.compile(r"\b(?:double (?:the )?harmonic rhythm|chords? (?:change|changing) "
+                            r"(?:twice as (?:fast|often)|faster|more often)|faster chord changes|"
+                            r"two chords (?:a|per) bar)\b", re.I)  # fmt: skip
+SLOWER_CHANGES = re.compile(r"\b(?:halve the harmonic rhythm|half the harmonic rhythm|chords? "
+                            r"(?:change|changing) (?:half as (?:fast|often)|slower|less often)|"
+                            r"slower chord changes|one chord every two bars)\b", re.I)  # fmt: skip
+AS_TEXT = re.compile(r"\b(?:as (?:text|a text file|a chart)|chord (?:chart|sheet)|lead sheet|"
+                     r"write (?:the )?chords down|text file)\b", re.I)  # fmt: skip
+NEW_CHORDS = re.compile(r"\b(?:different|new|other|another) (?:chords|progression)\b", re.I)
+NUMBER = r"(\d{1,3}(?:st|nd|rd|th)?|" + "|".join(ORDINALS) + r"|last|final|first)"
+REPLACE = re.compile(
+    rf"\b(?:change|make|replace|swap|turn)\s+(?:the\s+)?(?:{NUMBER}\s+chord|chord\s+(\d{{1,3}}))"
+    r"\s+(?:to|into|with|for|a|an)\s+(?:an?\s+)?([^\s,;!?]+(?<![.]))",
+    re.I,
+)
+MOOD_CHANGE = re.compile(r"\b(?:sadder|darker|happier|brighter|more (?:hopeful|melanchol\w*|"
+                         r"moody|uplifting|joyful|cheerful|somber|sombre))\b", re.I)  # fmt: skip
+JAZZIER = re.compile(
+    r"\b(?:more jazzy|jazzier|jazz it up|make it jazz(?:y)?|jazz voicings?)\b", re.I
+)
+
+
+def about_current(text: str) -> bool:
+    """Whether a message edits the current progression rather than asking for a new one: a
+    chord to change, the harmonic rhythm, one part only, the chart, "jazzier", "sadder"."""
+    patterns = (REPLACE, FASTER_CHANGES, SLOWER_CHANGES, BASS_ONLY, CHORDS_ONLY, AS_TEXT, JAZZIER,
+                MOOD_CHANGE)  # fmt: skip
+    if any(p.search(text) for p in patterns):
+        return True
+    short = len(text.split()) <= 4  # "walking bass", "on guitar", "arpeggiate it", "funk"
+    return short and bool(_controls(text) or instrument(text) or harmony_style(text))
+
+
+def style_bass(style: str) -> str:
+    """A style's own bass idiom (the beat's, under chords in another style)."""
+    from models.harmony.styles import STYLES
+
+    return STYLES[style].bass
+
+
+def harmony_style_names() -> set[str]:
+    from models.harmony.styles import STYLES
+
+    return set(STYLES)
+
+
+def harmony_style(text: str) -> str | None:
+    from models.harmony.styles import STYLE_WORDS
+
+    found = [(m.start(), STYLE_WORDS[m.group(0).lower()]) for m in _STYLE_RE.finditer(text)]
+    return min(found)[1] if found else None
+
+
+def _style_pattern() -> re.Pattern:
+    from models.harmony.styles import STYLE_WORDS
+
+    words = sorted(STYLE_WORDS, key=len, reverse=True)
+    return re.compile(
+        r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-])", re.I
+    )
+
+
+_STYLE_RE = _style_pattern()
+
+
+def instrument(text: str) -> str | None:
+    from models.harmony.voicing import INSTRUMENT_WORDS
+
+    words = sorted(INSTRUMENT_WORDS, key=len, reverse=True)
+    pattern = r"(?<![\w-])(" + "|".join(re.escape(w) for w in words) + r")(?![\w-])(?!\s+bass)"
+    m = re.search(pattern, text, re.I)  # "a synth bass" is the bass part, not the chords
+    return INSTRUMENT_WORDS[m.group(1).lower()] if m else None
+
+
+# A word that is trying to be a chord ("Hm7", "C#b", "Gsus9"): kept with the progression next to
+# it, so the tool says plainly it can't read it instead of dropping it.
+CHORDISH = re.compile(r"^(?:[A-H][#b♯♭]*(?:m|maj|min|dim|aug|sus|add|\d|°|ø|\+|/)[\w#♯♭°ø+/()-]*"
+                      r"|[A-H][#b♯♭]{2,})$")  # fmt: skip
+
+
+def progression_in(text: str) -> str | None:
+    """The progression a message types, with any unreadable chord-like word beside it."""
+    from models.harmony.parse import find_progression
+
+    found = find_progression(text)
+    if not found:
+        return None
+    start = text.find(found)
+    before = re.search(r"(\S+)[\s,|]+$", text[:start])
+    after = re.match(r"[\s,|]+(\S+)", text[start + len(found):])
+    if before and CHORDISH.match(before.group(1)):
+        found = before.group(1) + " " + found
+    if after and CHORDISH.match(after.group(1).rstrip(".,!?")):
+        found = found + " " + after.group(1).rstrip(".,!?")
+    return found
+
+
+def harmony_args(text: str) -> dict[str, Any]:
+    """A new progression's arguments (key, tempo, bars, meter and seed come from the slots)."""
+    args: dict[str, Any] = {}
+    if progression := progression_in(text):
+        args["progression"] = progression
+    if style := harmony_style(text):
+        args["style"] = style
+    if m := SECTION.search(text):
+        word = m.group(1).lower()
+        args["section"] = SECTION_NAMES.get(word, word.replace("-", ""))
+    if inst := instrument(text):
+        args["instrument"] = inst
+    args.update(_controls(text))
+    return args
+
+
+def _controls(text: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for pattern, name in RHYTHMS.items():
+        if re.search(rf"\b(?:{pattern})", text, re.I):
+            out["rhythm"] = name
+            break
+    for pattern, name in BASS_STYLES.items():
+        if re.search(rf"\b(?:{pattern})", text, re.I):
+            out["bass_style"] = name
+            break
+    if BASS_ONLY.search(text):
+        out["play"] = "bass"
+    elif CHORDS_ONLY.search(text):
+        out["play"] = "chords"
+    elif BOTH.search(text):
+        out["play"] = "both"
+    if FASTER_CHANGES.search(text):
+        out["harmonic_rhythm"] = 2.0
+    elif SLOWER_CHANGES.search(text):
+        out["harmonic_rhythm"] = 0.5
+    if AS_TEXT.search(text):
+        out["chart"] = True
+    return out
+
+
+def harmony_changes(text: str, current: dict[str, Any]) -> dict[str, Any]:
+    """What a follow-up changes on the current progression. The chords stay as they are unless
+    the message asks for new ones (a mood, "different chords", another version of chords
+    Cadenza wrote); Cadenza's own chords take the new style's colour."""
+    out = _controls(text)
+    typed = bool(current.get("typed"))
+    if (style := harmony_style(text)) or JAZZIER.search(text):
+        out["style"] = style or "jazz"
+        if out["style"] != current.get("style"):  # the new style's own instrument and idioms
+            for name in ("instrument", "rhythm", "bass_style"):
+                out.setdefault(name, None)
+    if inst := instrument(text):
+        out["instrument"] = inst
+        if current.get("play") == "bass" and "play" not in out:
+            out["play"] = "both"  # a chord instrument named brings the chords back
+    if m := REPLACE.search(text):
+        number = _chord_number(m.group(1) or m.group(2), current.get("progression") or "")
+        if number:
+            out["replace"] = [f"{number}={m.group(3)}"]
+    if "harmonic_rhythm" in out:
+        now = float(current.get("harmonic_rhythm") or 1.0)
+        out["harmonic_rhythm"] = min(2.0, max(0.5, now * out["harmonic_rhythm"]))
+    mood_change = MOOD_CHANGE.search(text)
+    if progression := progression_in(text):
+        out.update(progression=progression, typed=True, recolour=False)
+    elif (
+        mood_change
+        or NEW_CHORDS.search(text)
+        or (
+            re.search(r"\b(?:another|different|new) (?:version|take|one)\b|\bagain\b", text, re.I)
+            and not typed
+        )
+    ):
+        out["progression"] = None  # fresh chords
+        out["recolour"] = False
+    else:
+        out["recolour"] = not typed
+    return out
+
+
+def _chord_number(word: str, progression: str) -> int | None:
+    word = word.lower()
+    chords = [c for c in re.split(r"[\s|]+", progression) if c]
+    count = len([c for i, c in enumerate(chords) if i == 0 or chords[i - 1] != c])
+    if word in ("last", "final"):
+        return count or None
+    if word == "first":
+        return 1
+    if word.isdigit():
+        return int(word)
+    m = re.match(r"\d+", word)
+    return int(m.group(0)) if m else ORDINALS.get(word)

@@ -1,0 +1,259 @@
+"""The `chords` and `bass` tools' inputs and outputs: a typed progression (with its chord
+replacements), the kick of a drum file to lock to, and the files, chart and song of a result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from models.errors import InputError
+from tools.base import ToolContext, ToolError, ToolResult
+from tools.pieces import article
+
+
+@dataclass
+class Lock:
+    """A drum file's kick per bar, and what the bass takes from the file."""
+
+    bars: int
+    meter: str
+    tempo: float
+    kicks: dict[int, list[float]]
+    track: object = None  # the drum Track, kept in the new MIDI
+    path: str = ""
+    hits: int = field(default=0)
+
+
+def given_progression(args: dict):  # noqa: ANN201
+    """The typed progression's bars and key (None, None when there is none); replacements
+    ("2=IV") applied; mode given with chords means the relative key when they disagree."""
+    from models.harmony.engine import METER_BEATS
+    from models.harmony.parse import parse_progression
+    from models.music.theory import Key, parse_key
+
+    text, key_text, mode = (args.get("progression") or "").strip(), args.get("key"), args.get("mode")
+    key = parse_key(key_text, mode) if key_text else None
+    if not text:
+        if args.get("replace"):
+            raise ToolError("There is no progression to change yet: ask for chords first.")
+        return None, key if key else (Key(9, "minor") if mode == "minor" else None), None
+    try:
+        prog = parse_progression(text, key, METER_BEATS.get(args.get("meter") or "4/4", 4))
+    except InputError as exc:  # the key as the producer spelled it (F#, not Gb)
+        if key is None:
+            raise
+        named = f"{key_text.strip()[:1].upper()}{key_text.strip()[1:]} {key.mode}"
+        raise InputError(str(exc).replace(f"not in {key.name}", f"not in {named}")) from None
+    home = prog.key
+    if mode and not key and home.mode != mode:  # "Am F C G" asked in major: C major
+        home = Key((home.tonic_pc + (3 if mode == "major" else -3)) % 12, mode)
+    home = spelled(home, key_text or text)
+    bars = [list(bar) for bar in prog.bars]
+    for change in args.get("replace") or ():
+        _replace(bars, change, home)
+    return tuple(tuple(bar) for bar in bars), home, prog.notation
+
+
+def spelled(key, text: str):  # noqa: ANN001, ANN201
+    """The key with the producer's sharps or flats for a black-key tonic ('F#' typed, or chords
+    like 'F# C# D#m B': F# major, never Gb major)."""
+    import re
+
+    from models.music.theory import SpelledKey
+
+    if key.tonic_pc not in (1, 3, 6, 8, 10):
+        return key
+    m = re.match(r"\s*[A-Ga-g]\s*(#|♯|sharp|b|♭|flat)", text, re.I)
+    if not m:
+        return key
+    return SpelledKey(key.tonic_pc, key.mode, flats=m.group(1).lower() in ("b", "♭", "flat"))
+
+
+def _replace(bars: list[list], change: str, key) -> None:  # noqa: ANN001
+    """Chord number N (counting changes: a chord held over bars is one chord) becomes a new
+    chord, in every bar it is held."""
+    from models.harmony.parse import parse_progression
+
+    number, _, chord_text = change.partition("=")
+    runs: list[list[tuple[int, int]]] = []
+    for b, bar in enumerate(bars):
+        for i, chord in enumerate(bar):
+            if runs and bars[runs[-1][-1][0]][runs[-1][-1][1]] == chord:
+                runs[-1].append((b, i))
+            else:
+                runs.append([(b, i)])
+    if not number.strip().isdigit() or not 1 <= int(number) <= len(runs):
+        raise ToolError(f"The progression has {len(runs)} chords; I can't change chord "
+                        f"'{number.strip()[:6]}'.")  # fmt: skip
+    new = parse_progression(chord_text.strip(), key).bars[0][0]
+    for b, i in runs[int(number) - 1]:
+        bars[b][i] = new
+
+
+def drum_lock(path: str | None) -> Lock | None:
+    """The kick of a MIDI file's drum part, bar by bar (None without a file)."""
+    from models.music.midi_io import read_midi
+
+    if not path:
+        return None
+    piece = read_midi(Path(path).expanduser())
+    drums = next((t for t in piece.tracks if t.is_drum), None)
+    if drums is None:
+        raise ToolError(f"{Path(path).name} has no drum part to lock the bass to.")
+    meter = f"{piece.meter[0]}/{piece.meter[1]}"
+    if meter not in ("4/4", "3/4", "6/8"):
+        raise ToolError(f"{Path(path).name} is in {meter}; I lock bass to 4/4, 3/4 or 6/8 beats.")
+    bar_beats = piece.beats_per_bar if meter != "6/8" else 3.0
+    scale = 1.0 if meter != "6/8" else 2.0 / 3.0  # 6/8 counts dotted quarters
+    kicks: dict[int, list[float]] = {}
+    for note in drums.notes:
+        if note.pitch in (35, 36):
+            t = note.start_beats * scale
+            bar, beat = divmod(round(t * 4) / 4, bar_beats)
+            kicks.setdefault(int(bar), []).append(round(beat, 3))
+    bars = max(1, round(max(n.start_beats for n in drums.notes) * scale // bar_beats + 1))
+    tempo = piece.tempo_bpm / (1.5 if meter == "6/8" else 1.0)
+    return Lock(bars, meter, tempo, {b: sorted(set(kicks.get(b, []))) for b in range(bars)}, drums,
+                str(path), len(drums.notes))  # fmt: skip
+
+
+def result(ctx: ToolContext, harmony, args: dict, lock: Lock | None,
+           typed: bool) -> ToolResult:  # noqa: ANN001  # fmt: skip
+    from models.harmony.song import bar_symbols, chart, chart_text, slot_text, to_piece
+    from models.music.export import export_piece
+
+    req, style = harmony.request, harmony.style
+    piece = to_piece(harmony)
+    if lock is not None:
+        piece.tracks.append(lock.track)
+    what = _what(harmony)
+    tempo = round(piece.tempo_bpm / (1.5 if req.meter == "6/8" else 1.0))
+    stem = f"{style.name}-{what.replace(' ', '-')}-{harmony.key.tonic_name}{harmony.key.mode[:3]}-s{req.seed}"
+    files, note = export_piece(piece, ctx.output_path(stem, ".mid"), args.get("audio", True),
+                               ctx.progress)  # fmt: skip
+    if args.get("chart"):
+        path = ctx.output_path(stem + "-chart", ".txt")
+        path.write_text(chart_text(harmony))
+        files["chart"] = str(path)
+    summary = _summary(harmony, what, tempo, typed, lock)
+    if note:
+        summary += " " + note
+    progression = slot_text(_plain(harmony))  # exact to the beat, the rate played in
+    attrs = {"key": harmony.key.tonic_name, "mode": harmony.key.mode, "tempo": tempo,
+             "meter": req.meter, "bars": len(harmony.bars), "style": style.name, "seed": req.seed,
+             "progression": progression, "typed": typed, "mood": req.mood,
+             "section": req.section,
+             "instrument": harmony.instrument if harmony.chord_notes else None,
+             "play": args.get("play", "both"), "bass_style": harmony.bass_style,
+             "harmonic_rhythm": 1.0}  # fmt: skip
+    if lock is not None:
+        attrs["drums"] = lock.path
+    title = f"{style.label} {what} in {harmony.key.name}"
+    song = {"title": title, "tool": "chords", **attrs, "files": files}
+    data = {**attrs, "chords": bar_symbols(harmony), "numerals": bar_symbols(harmony, True)}
+    return ToolResult(summary=summary, files=list(files.values()), preview=chart(harmony),
+                      data=data, song=song)  # fmt: skip
+
+
+def _what(harmony) -> str:  # noqa: ANN001
+    parts = harmony.request.parts
+    return (
+        "chords and bass" if len(parts) == 2 else "chords" if parts == ("chords",) else "bassline"
+    )
+
+
+def _summary(harmony, what: str, tempo: int, typed: bool, lock: Lock | None) -> str:  # noqa: ANN001
+    req, style = harmony.request, harmony.style
+    bars = len(harmony.bars)
+    played = []
+    if harmony.chord_notes:
+        played.append(f"chords on {harmony.instrument}")
+    if harmony.bass_notes:
+        played.append(f"{an(harmony.bass_style)} {harmony.bass_style} bass")
+    numerals = typed and harmony.coloured
+    source = (f"your numerals, with {style.label} colour" if numerals else
+              "your progression, as written" if typed else (
+        f"a {req.section} progression learned from pop and rock songs"
+        + (f", leaning {req.mood}" if req.mood else "")))  # fmt: skip
+    length = (f"{article(bars)} {bars}-bar {style.label} {what}" if what == "bassline" else
+              f"{bars} bar{'s' if bars > 1 else ''} of {style.label} {what}")  # fmt: skip
+    text = (f"Wrote {length} in {harmony.key.name}, {req.meter} at {tempo} bpm: {source}; "
+            f"{' and '.join(played)} (seed {req.seed}).")  # fmt: skip
+    if harmony.coloured and not typed:
+        text += f" The {style.label} colour adds 7ths and extensions to the learned chords."
+    if lock is not None and harmony.bass_notes:
+        text += " " + _lock_words(harmony.bass_style, Path(lock.path).name)
+    return text
+
+
+def an(word: str) -> str:
+    """'a' or 'an' before a word as it is said: an octave bass, an 808, a walking bass."""
+    return "an" if word[:1].lower() in "aeio8" or word.startswith(("11", "18")) else "a"
+
+
+def _lock_words(bass_style: str, name: str) -> str:
+    from models.harmony.bass import LOCKS
+
+    if bass_style in LOCKS:
+        how = f"The bass locks to the kick of {name}"
+    elif bass_style == "offbeat":
+        how = f"The bass plays between the kicks of {name}"
+    else:
+        how = f"The {bass_style} bass keeps its own time over {name}"
+    return how + "; its drums are in the MIDI too."
+
+
+def _plain(harmony):  # noqa: ANN001, ANN202
+    """The harmony with its learned (uncoloured) chords, for the song record: a follow-up in
+    another style colours them afresh."""
+    from dataclasses import replace
+
+    if not harmony.plain:
+        return harmony
+    return replace(harmony, segments=harmony.plain)
+
+
+def pop_harmonisation(ctx: ToolContext, path: Path, tune, style: str, instrument: str | None,
+                      tempo: int | None, audio: bool, key_found: bool) -> ToolResult:  # noqa: ANN001  # fmt: skip
+    """A melody with chords learned from pop and rock that fit it, voiced in the style, and a
+    bass: the melody keeps its own track, above the chords."""
+    from models.harmony.engine import HarmonyRequest, get_engine
+    from models.harmony.song import bar_symbols, chart, slot_text, to_piece
+    from models.music.export import export_piece
+    from models.music.piece import Track
+    from models.music.theory import Key
+
+    meter = f"{tune.meter[0]}/{tune.meter[1]}"
+    beat_bpm = tempo or round(tune.tempo_bpm / (1.5 if meter == "6/8" else 1.0))
+    req = HarmonyRequest(key=Key(tune.key.tonic_pc, tune.key.mode), style=style,
+                         bars=tune.bars, meter=meter, instrument=instrument,
+                         tempo_bpm=beat_bpm, seed=0)  # fmt: skip
+    ctx.progress(0.3, "finding chords that fit the melody")
+    scale = 1.0 if meter != "6/8" else 2.0 / 3.0  # the engine counts 6/8 in dotted quarters
+    melody = [replace_note(n, scale) for n in tune.notes]
+    harmony = get_engine().harmonise(melody, req)
+    piece = to_piece(harmony)
+    shift = -tune.shift  # the melody back at the pitch the producer wrote it
+    piece.tracks.insert(0, Track("Melody", 0, [replace_note(n, 1.0, shift) for n in tune.notes]))
+    stem = f"{path.stem}-{harmony.style.name}-chords-{harmony.key.tonic_name}{harmony.key.mode[:3]}"
+    files, note = export_piece(piece, ctx.output_path(stem, ".mid"), audio, ctx.progress)
+    found = " (key found from the notes)" if key_found else ""
+    summary = (f"Harmonised {path.name} with {harmony.style.label} chords that fit the melody: "
+               f"{tune.bars} bars in {harmony.key.name}{found}, {meter} at {beat_bpm} bpm; chords "
+               f"on {harmony.instrument} and {an(harmony.bass_style)} {harmony.bass_style} bass under your melody.")  # fmt: skip
+    if note:
+        summary += " " + note
+    attrs = {"key": harmony.key.tonic_name, "mode": harmony.key.mode, "tempo": beat_bpm,
+             "meter": meter, "bars": tune.bars, "style": harmony.style.name,
+             "instrument": harmony.instrument, "source": str(path),
+             "progression": slot_text(harmony.plain and _plain(harmony) or harmony)}  # fmt: skip
+    song = {"title": f"{harmony.style.label} harmonisation of {path.stem[:40]}",
+            "tool": "harmonize", **attrs, "files": files}  # fmt: skip
+    return ToolResult(summary=summary, files=list(files.values()), preview=chart(harmony),
+                      data={**attrs, "chords": bar_symbols(harmony)}, song=song)  # fmt: skip
+
+
+def replace_note(note, scale: float, shift: int = 0):  # noqa: ANN001, ANN201
+    from models.music.piece import Note
+
+    return Note(note.pitch + shift, note.start_beats * scale, note.dur_beats * scale, note.velocity)

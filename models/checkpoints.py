@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -69,3 +70,19 @@ def verify_checkpoint(folder: Path, fmt: str, version: int) -> dict[str, Any]:
 def _train_hint(folder: Path) -> str:
     engine = folder.name.split("-")[0]  # composition-v2 -> composition, lyrics-minilm-v1 -> lyrics
     return f"cadenza train {engine}"
+
+
+def publish_checkpoint(folder: Path, write: Callable[[Path], None], config: dict[str, Any],
+                       train_command: str) -> Path:  # fmt: skip
+    """Write a checkpoint into a fresh staging folder (`write(staging)`, then its manifest) and
+    swap it in for `folder` only once it is complete: a failed training leaves the old one."""
+    import shutil
+
+    staging = folder.with_name(folder.name + ".tmp")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    write(staging)
+    write_manifest(staging, config, train_command)
+    shutil.rmtree(folder, ignore_errors=True)
+    staging.replace(folder)
+    return folder

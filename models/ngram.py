@@ -118,8 +118,8 @@ class InterpolatedNGram:
         return rng.choice(self.vocab)
 
     def to_json(self) -> dict:
-        return {"chain": [list(c) for c in self.chain], "vocab": self.vocab,
-                "smoothing": self.smoothing,
+        extra = {"smoothing": self.smoothing} if self.smoothing != 1.0 else {}
+        return {"chain": [list(c) for c in self.chain], "vocab": self.vocab, **extra,
                 "tables": [{k: [t.symbols, [t.counts[s] for s in t.symbols]]
                             for k, t in level.items()} for level in self.tables]}  # fmt: skip
 

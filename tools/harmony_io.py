@@ -27,12 +27,15 @@ class Lock:
 def given_progression(args: dict):  # noqa: ANN201
     """The typed progression's bars and key (None, None when there is none); replacements
     ("2=IV") applied; mode given with chords means the relative key when they disagree."""
+    from models.harmony.chords import check_chord_count
     from models.harmony.engine import METER_BEATS
     from models.harmony.parse import parse_progression
     from models.music.theory import Key, parse_key
 
-    text, key_text, mode = (args.get("progression") or "").strip(), args.get("key"), args.get("mode")
+    text, key_text, mode = args.get("progression"), args.get("key"), args.get("mode")
     key = parse_key(key_text, mode) if key_text else None
+    if text is not None and not text.strip(" |"):  # typed, but nothing in it
+        check_chord_count(0)
     if not text:
         if args.get("replace"):
             raise ToolError("There is no progression to change yet: ask for chords first.")
@@ -138,7 +141,8 @@ def result(ctx: ToolContext, harmony, args: dict, lock: Lock | None,
     summary = _summary(harmony, what, tempo, typed, lock)
     if note:
         summary += " " + note
-    progression = slot_text(_plain(harmony))  # exact to the beat, the rate played in
+    # Exact to the beat, with the harmonic rhythm played in it (so the song's rate is 1 again).
+    progression = slot_text(_plain(harmony))
     attrs = {"key": harmony.key.tonic_name, "mode": harmony.key.mode, "tempo": tempo,
              "meter": req.meter, "bars": len(harmony.bars), "style": style.name, "seed": req.seed,
              "progression": progression, "typed": typed, "mood": req.mood,
@@ -150,7 +154,8 @@ def result(ctx: ToolContext, harmony, args: dict, lock: Lock | None,
         attrs["drums"] = lock.path
     title = f"{style.label} {what} in {harmony.key.name}"
     song = {"title": title, "tool": "chords", **attrs, "files": files}
-    data = {**attrs, "chords": bar_symbols(harmony), "numerals": bar_symbols(harmony, True)}
+    data = {**attrs, "harmonic_rhythm": req.harmonic_rhythm, "chords": bar_symbols(harmony),
+            "numerals": bar_symbols(harmony, True)}  # fmt: skip
     return ToolResult(summary=summary, files=list(files.values()), preview=chart(harmony),
                       data=data, song=song)  # fmt: skip
 

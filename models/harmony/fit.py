@@ -6,8 +6,8 @@ weighted double) that the chord contains, with notes of the scale outside the ch
 passing tones at a third, and notes a half step from a chord tone (F over C, C over A7) counted
 against it. Moving from one chord to another costs its learned trigram probability
 (backing off to the bigram); staying is likelier mid-bar than at a barline, as the data's
-harmonic rhythm is (one chord a bar, two at most). The best path under fit x probability is the
-progression, in the learned families, coloured later by the style like any learned one.
+harmonic rhythm is (one chord a bar, two at most). A tune that ends on a note of its tonic chord
+ends on the tonic chord (a rule). The best path under fit x probability is the progression, in the learned families, coloured later by the style like any learned one.
 """
 
 from __future__ import annotations
@@ -91,8 +91,13 @@ def harmonise(model: ProgressionModel, melody: list[Note], key: Key, bars: int,
             ptr.append(best_i)
         score, back = row, [*back, ptr]
     ends = model.chords.probs  # the last chord: weighed by how likely the section ends after it
-    last = max(range(n), key=lambda j: score[j] + math.log(ends({**ctx, "prev2": "?",
-                                                                 "prev1": tokens[j]}, [END])[0]))  # fmt: skip
+    finals = range(n)
+    tonic = f"0:{'min' if key.mode == 'minor' else 'maj'}"
+    if melody and tonic in tokens and (max(melody, key=lambda m: m.start_beats).pitch
+                                       - key.tonic_pc) % 12 in (0, 3 if key.mode == "minor" else 4, 7):
+        finals = [tokens.index(tonic)]  # a tune that ends on a note of its tonic chord: home
+    last = max(finals, key=lambda j: score[j] + math.log(ends({**ctx, "prev2": "?",
+                                                                "prev1": tokens[j]}, [END])[0]))  # fmt: skip
     path = [last]
     for ptr in reversed(back):
         path.append(ptr[path[-1]])

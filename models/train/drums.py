@@ -9,7 +9,6 @@ deterministic: the same data gives the same drums.json.gz, byte for byte. About 
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +17,7 @@ COMMAND = "cadenza train drums"
 
 
 def train(out: Path | None = None, report: Callable[[str], None] = print) -> Path:
-    from models.checkpoints import write_manifest
+    from models.checkpoints import publish_checkpoint
     from models.drums import model as m
     from models.drums.data import DATA_DIR, read_bars
     from models.drums.engine import FOLDER, FORMAT, FORMAT_VERSION
@@ -40,20 +39,15 @@ def train(out: Path | None = None, report: Callable[[str], None] = print) -> Pat
                                        split["validation"])  # fmt: skip
     report("validation nats per step: " + ", ".join(f"{k} {v:.3f}" for k, v in scores.items()))
     out = out or FOLDER
-    tmp = out.with_name(out.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
     styles = sorted({p[0].style for p in split["train"]})
     cores = m.Cores.fit(split["train"])
-    m.save(tmp / "drums.json.gz", steps, feel, cores, {"styles": styles})
     config = {"format": FORMAT, "format_version": FORMAT_VERSION, "chain": [list(c) for c in m.CHAIN],
               "data": "Groove MIDI Dataset (Gillick et al. 2019), CC BY 4.0: data/groove/",
               "train_performances": len(split["train"]), "vocabulary": len(steps.vocab),
               "validation_nats_per_step": {k: round(v, 4) for k, v in scores.items()},
               "learned_styles": styles}  # fmt: skip
-    write_manifest(tmp, config, COMMAND)
-    shutil.rmtree(out, ignore_errors=True)
-    tmp.replace(out)
+    publish_checkpoint(out, lambda folder: m.save(folder / "drums.json.gz", steps, feel, cores,
+                                                  {"styles": styles}), config, COMMAND)  # fmt: skip
     report(f"Checkpoint written to {out} in {time.monotonic() - started:.1f} s")
     return out
 

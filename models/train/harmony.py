@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -34,7 +33,7 @@ def held_out_scores(sections: list, test: list) -> dict[str, float]:
 
 
 def train(out: Path | None = None, report: Callable[[str], None] = print) -> Path:
-    from models.checkpoints import write_manifest
+    from models.checkpoints import publish_checkpoint
     from models.harmony import data
     from models.harmony import model as m
     from models.harmony.bass import BassStats
@@ -52,12 +51,12 @@ def train(out: Path | None = None, report: Callable[[str], None] = print) -> Pat
     bass_bars = [b for b in data.pop909_bass_bars() if not data.is_test(b.song)]
     stats = BassStats.fit(bass_bars)
     out = out or FOLDER
-    tmp = out.with_name(out.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    model.save(tmp / "progressions.json.gz")
     blob = json.dumps({"patterns": stats.patterns, "degrees": stats.degrees}, sort_keys=True)
-    (tmp / "bass.json.gz").write_bytes(gzip.compress(blob.encode(), mtime=0))
+
+    def write(folder: Path) -> None:
+        model.save(folder / "progressions.json.gz")
+        (folder / "bass.json.gz").write_bytes(gzip.compress(blob.encode(), mtime=0))
+
     config = {"format": FORMAT, "format_version": FORMAT_VERSION,
               "chain": [list(c) for c in m.CHORD_CHAIN],
               "data": "McGill Billboard 2.0 (CC0), POP909 (MIT), free-midi-chords (MIT): "
@@ -65,9 +64,7 @@ def train(out: Path | None = None, report: Callable[[str], None] = print) -> Pat
               "train_sections": len(train_s), "test_sections": len(test_s),
               "vocabulary": len(model.chords.vocab), "bass_bars": len(bass_bars),
               "held_out_nats_per_chord": {k: round(v, 4) for k, v in scores.items()}}  # fmt: skip
-    write_manifest(tmp, config, COMMAND)
-    shutil.rmtree(out, ignore_errors=True)
-    tmp.replace(out)
+    publish_checkpoint(out, write, config, COMMAND)
     report(f"Checkpoint written to {out} in {time.monotonic() - started:.1f} s")
     return out
 

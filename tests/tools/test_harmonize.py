@@ -97,3 +97,35 @@ def test_in_a_conversation(make_session, workspace: Path) -> None:  # noqa: ANN0
     _, faster = turn(session, "make it faster")
     assert faster.tool == "harmonize" and faster.ok, faster.reply
     assert "at 120 bpm" in faster.reply
+
+
+@pytest.mark.parametrize("style", ["pop", "jazz"])
+def test_a_melody_gets_pop_chords_and_a_bass_under_it(settings: Settings, workspace: Path,
+                                                       style: str) -> None:  # fmt: skip
+    """A producer's style: chords from the learned model that fit the tune, voiced in the style,
+    a bass, and the melody itself untouched on its own track."""
+    from models.harmony.parse import parse_progression
+    from models.music.midi_io import read_midi
+
+    melody_file(workspace)
+    result = call(settings, file="ode.mid", style=style, audio=False)
+    assert result.ok, result.error
+    assert "D major (key found from the notes)" in result.summary and "bass" in result.summary
+    piece = read_midi(next(f for f in result.files if f.endswith(".mid")))
+    names = [t.name for t in piece.tracks]
+    assert names[0] == "Melody" and names[-1] == "Bass" and names[1].startswith("Chords")
+    assert [n.pitch for n in piece.tracks[0].notes] == ODE  # at the pitch it was written
+    assert piece.chords and piece.bars == 8
+    key = piece.key
+    chords = parse_progression(" ".join(m.text for m in piece.chords), key).chords
+    assert chords[0].root == 2 and chords[-1].root == 2  # it starts and ends on D
+    # on each beat, the melody's note is a chord tone or a step from one (no clashes held)
+    beat_notes = {round(n.start_beats): n.pitch % 12 for n in piece.tracks[0].notes}
+    held = [m for m in piece.chords]
+    inside = 0
+    for beat, pc in beat_notes.items():
+        mark = next(m for m in held if m.start_beats <= beat < m.start_beats + m.dur_beats)
+        chord = parse_progression(mark.text, key).chords[0]
+        inside += pc in chord.pcs
+    assert inside / len(beat_notes) >= 0.6
+    assert result.song["tool"] == "harmonize" and "|" in result.preview

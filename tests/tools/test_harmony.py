@@ -182,17 +182,17 @@ def test_a_key_contradiction_names_the_key_as_typed(settings: Settings) -> None:
     assert not result.ok and "F# major" in result.error, result.error
 
 
-@pytest.mark.parametrize(
-    "empty",
-    [
-        "",
-        pytest.param(
-            "   ",
-        ),
-    ],
-)
-def test_an_empty_progression_is_no_progression(settings: Settings, empty: str) -> None:
+@pytest.mark.parametrize("empty", ["", "   ", " | "])
+def test_an_empty_progression_is_one_clear_sentence(settings: Settings, empty: str) -> None:
+    """Typing nothing as the progression is bad input, not a request for a learned one (that
+    is leaving the progression out)."""
     result = call(settings, progression=empty, seed=3)
+    assert not result.ok and "no chords in it" in result.error and one_sentence(result.error)
+    assert outputs(settings) == []
+
+
+def test_no_progression_is_a_learned_one(settings: Settings) -> None:
+    result = call(settings, seed=3)
     assert result.ok, result.error
     assert result.data["typed"] is False and result.data["bars"] == 8
     assert "learned from pop and rock songs" in result.summary

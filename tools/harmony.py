@@ -12,7 +12,6 @@ from tools.base import ToolContext, ToolError, ToolResult, tool
 from tools.pieces import seed_of
 
 Text = Annotated[str, Field(max_length=40)]
-BASS_WORDS = ("bass", "bass guitar", "808", "sub bass", "synth bass")
 Section = Literal["intro", "verse", "prechorus", "chorus", "bridge", "instrumental", "outro"]
 Rate = Literal[0.5, 1.0, 2.0]
 Bars = Annotated[int, Field(ge=1, le=256)]
@@ -22,7 +21,7 @@ Tempo = Annotated[int, Field(ge=40, le=300)]
 @tool(cli_name="chords", cli_argument="progression")
 def chords(
     ctx: ToolContext,
-    progression: Annotated[str, Field(max_length=2000)] | None = None,
+    progression: Annotated[str, Field(max_length=4000)] | None = None,
     key: Annotated[str, Field(max_length=12)] | None = None,
     mode: Literal["major", "minor"] | None = None,
     style: Text = "pop",
@@ -35,7 +34,8 @@ def chords(
     bass_style: Text | None = None,
     harmonic_rhythm: Rate = 1.0,
     replace: list[Annotated[str, Field(max_length=20)]] | None = None,
-    recolour: bool = False,
+    recolour: bool | None = None,
+    hold_repeats: bool = False,
     drums: Annotated[str, Field(max_length=500)] | None = None,
     tempo: Tempo | None = None,
     meter: Literal["4/4", "3/4", "6/8"] = "4/4",
@@ -66,8 +66,11 @@ def chords(
         harmonic_rhythm: 2 changes chords twice as often, 0.5 half as often.
         replace: Chord changes as "N=CHORD" (chord number N, counted from 1, becomes CHORD:
             a symbol or a Roman numeral such as "2=IV").
-        recolour: Give the style's colour (7ths, 9ths) to the progression's chords; for chords
-            Cadenza wrote, never for typed ones.
+        recolour: Give the style's colour (7ths, 9ths) to the progression's chords (default:
+            only to Roman numerals and Nashville numbers, in a style with colour; typed chord
+            symbols are kept as written).
+        hold_repeats: A chord written again in the next bar is held, not struck again (the
+            progression as Cadenza wrote it, read back by a follow-up).
         drums: A MIDI file with a drum part: the bass locks to its kick and the file's drums
             are kept in the new MIDI (its tempo, meter and length are used unless given).
         tempo: Beats per minute (default: the style's).
@@ -82,7 +85,7 @@ def chords(
 @tool(cli_name="bass", cli_argument="progression")
 def bass(
     ctx: ToolContext,
-    progression: Annotated[str, Field(max_length=2000)] | None = None,
+    progression: Annotated[str, Field(max_length=4000)] | None = None,
     key: Annotated[str, Field(max_length=12)] | None = None,
     mode: Literal["major", "minor"] | None = None,
     style: Text = "pop",
@@ -119,11 +122,9 @@ def _write(ctx: ToolContext, args: dict) -> ToolResult:
     from models.harmony.styles import get_style
     from tools.harmony_io import drum_lock, given_progression, result
 
-    if (args.get("instrument") or "").lower() in BASS_WORDS:  # "the bass" is the bass part
-        args["instrument"] = None
-        args["play"] = "bass" if args.get("play", "both") == "both" else args["play"]
     given, key, notation = given_progression(args)
     numerals = notation in ("roman", "nashville") and get_style(args["style"]).colour != "triad"
+    recolour = numerals if args.get("recolour") is None else bool(args["recolour"])
     lock = drum_lock(args.get("drums"))
     bars = args.get("bars") or (len(given) if given and len(given) > 1 else None) or 8
     request = HarmonyRequest(
@@ -134,10 +135,13 @@ def _write(ctx: ToolContext, args: dict) -> ToolResult:
         parts={"both": ("chords", "bass"), "chords": ("chords",), "bass": ("bass",)}[args["play"]],
         harmonic_rhythm=float(args.get("harmonic_rhythm", 1.0)),
         tempo_bpm=args.get("tempo") or (lock.tempo if lock else None), seed=seed_of(ctx, args["seed"]),
-        kicks=lock.kicks if lock else None, recolour=bool(args.get("recolour")) or numerals,
+        kicks=lock.kicks if lock else None, recolour=recolour,
+        hold_repeats=bool(args.get("hold_repeats")),
     )  # fmt: skip
     ctx.progress(0.1, "loading the harmony model")
     harmony = get_engine().write(request)
     if not harmony.chord_notes and not harmony.bass_notes:
         raise ToolError("That leaves nothing to play; ask for chords, bass or both.")
-    return result(ctx, harmony, args, lock, typed=given is not None and not args.get("recolour"))
+    origin = ("learned" if given is None else "numerals" if notation != "symbols" else
+              "kept" if args.get("recolour") else "typed")  # fmt: skip
+    return result(ctx, harmony, args, lock, origin)

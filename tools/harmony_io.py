@@ -3,7 +3,7 @@ replacements), the kick of a drum file to lock to, and the files, chart and song
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from models.errors import InputError
@@ -21,7 +21,6 @@ class Lock:
     kicks: dict[int, list[float]]
     track: object = None  # the drum Track, kept in the new MIDI
     path: str = ""
-    hits: int = field(default=0)
 
 
 def given_progression(args: dict):  # noqa: ANN201
@@ -58,18 +57,20 @@ def given_progression(args: dict):  # noqa: ANN201
 
 
 def spelled(key, text: str):  # noqa: ANN001, ANN201
-    """The key with the producer's sharps or flats for a black-key tonic ('F#' typed, or chords
-    like 'F# C# D#m B': F# major, never Gb major)."""
+    """The key with the producer's sharps or flats for a black-key tonic, by the accidentals
+    they typed ('F#', or chords like 'B C# F# D#m': F# major, never Gb major)."""
     import re
 
     from models.music.theory import SpelledKey
 
     if key.tonic_pc not in (1, 3, 6, 8, 10):
         return key
-    m = re.match(r"\s*[A-Ga-g]\s*(#|♯|sharp|b|♭|flat)", text, re.I)
-    if not m:
+    roots = re.findall(r"(?<![\w#♯♭])[A-G](#|♯|b|♭)|(?<![\w])[A-Ga-g]\s*-?\s*(sharp|flat)\b", text)
+    sharps = sum(1 for a, w in roots if a in ("#", "♯") or w.lower() == "sharp")
+    flats = sum(1 for a, w in roots if a in ("b", "♭") or w.lower() == "flat")
+    if sharps == flats:
         return key
-    return SpelledKey(key.tonic_pc, key.mode, flats=m.group(1).lower() in ("b", "♭", "flat"))
+    return SpelledKey(key.tonic_pc, key.mode, flats=flats > sharps)
 
 
 def _replace(bars: list[list], change: str, key) -> None:  # noqa: ANN001
@@ -106,22 +107,23 @@ def drum_lock(path: str | None) -> Lock | None:
     meter = f"{piece.meter[0]}/{piece.meter[1]}"
     if meter not in ("4/4", "3/4", "6/8"):
         raise ToolError(f"{Path(path).name} is in {meter}; I lock bass to 4/4, 3/4 or 6/8 beats.")
-    bar_beats = piece.beats_per_bar if meter != "6/8" else 3.0
-    scale = 1.0 if meter != "6/8" else 2.0 / 3.0  # 6/8 counts dotted quarters
+    bar_beats = piece.beats_per_bar  # quarter notes, as the engine counts (6/8: 3)
     kicks: dict[int, list[float]] = {}
     for note in drums.notes:
         if note.pitch in (35, 36):
-            t = note.start_beats * scale
-            bar, beat = divmod(round(t * 4) / 4, bar_beats)
+            bar, beat = divmod(round(note.start_beats * 4) / 4, bar_beats)
             kicks.setdefault(int(bar), []).append(round(beat, 3))
-    bars = max(1, round(max(n.start_beats for n in drums.notes) * scale // bar_beats + 1))
+    bars = max(1, round(max(n.start_beats for n in drums.notes) // bar_beats + 1))
     tempo = piece.tempo_bpm / (1.5 if meter == "6/8" else 1.0)
     return Lock(bars, meter, tempo, {b: sorted(set(kicks.get(b, []))) for b in range(bars)}, drums,
-                str(path), len(drums.notes))  # fmt: skip
+                str(path))  # fmt: skip
 
 
 def result(ctx: ToolContext, harmony, args: dict, lock: Lock | None,
-           typed: bool) -> ToolResult:  # noqa: ANN001  # fmt: skip
+           origin: str) -> ToolResult:  # noqa: ANN001  # fmt: skip
+    """Files, chart and song of a harmony. `origin`: "typed" (chord symbols as the producer
+    wrote them, never recoloured), "numerals" (typed degrees, coloured by the style), "learned"
+    or "kept" (Cadenza's chords, learned now or in an earlier turn)."""
     from models.harmony.song import bar_symbols, chart, chart_text, slot_text, to_piece
     from models.music.export import export_piece
 
@@ -138,14 +140,14 @@ def result(ctx: ToolContext, harmony, args: dict, lock: Lock | None,
         path = ctx.output_path(stem + "-chart", ".txt")
         path.write_text(chart_text(harmony))
         files["chart"] = str(path)
-    summary = _summary(harmony, what, tempo, typed, lock)
+    summary = _summary(harmony, what, tempo, origin, lock)
     if note:
         summary += " " + note
     # Exact to the beat, with the harmonic rhythm played in it (so the song's rate is 1 again).
     progression = slot_text(_plain(harmony))
     attrs = {"key": harmony.key.tonic_name, "mode": harmony.key.mode, "tempo": tempo,
              "meter": req.meter, "bars": len(harmony.bars), "style": style.name, "seed": req.seed,
-             "progression": progression, "typed": typed, "mood": req.mood,
+             "progression": progression, "typed": origin == "typed", "mood": req.mood,
              "section": req.section,
              "instrument": harmony.instrument if harmony.chord_notes else None,
              "play": args.get("play", "both"), "bass_style": harmony.bass_style,
@@ -167,28 +169,36 @@ def _what(harmony) -> str:  # noqa: ANN001
     )
 
 
-def _summary(harmony, what: str, tempo: int, typed: bool, lock: Lock | None) -> str:  # noqa: ANN001
+def _summary(harmony, what: str, tempo: int, origin: str, lock: Lock | None) -> str:  # noqa: ANN001
     req, style = harmony.request, harmony.style
     bars = len(harmony.bars)
     played = []
     if harmony.chord_notes:
         played.append(f"chords on {harmony.instrument}")
     if harmony.bass_notes:
-        played.append(f"{an(harmony.bass_style)} {harmony.bass_style} bass")
-    numerals = typed and harmony.coloured
-    source = (f"your numerals, with {style.label} colour" if numerals else
-              "your progression, as written" if typed else (
-        f"a {req.section} progression learned from pop and rock songs"
-        + (f", leaning {req.mood}" if req.mood else "")))  # fmt: skip
+        name = BASS_NAMES.get(harmony.bass_style, harmony.bass_style)
+        played.append(f"{an(name)} {name} bass")
+    colour = f", with {style.label} colour" if harmony.coloured else ""
+    source = {
+        "typed": "your progression, as written",
+        "numerals": f"your numerals{colour}",
+        "kept": f"the same progression{colour}",
+        "learned": f"a {req.section} progression learned from pop and rock songs"
+        + (f", leaning {req.mood}" if req.mood else ""),
+    }[origin]
     length = (f"{article(bars)} {bars}-bar {style.label} {what}" if what == "bassline" else
               f"{bars} bar{'s' if bars > 1 else ''} of {style.label} {what}")  # fmt: skip
     text = (f"Wrote {length} in {harmony.key.name}, {req.meter} at {tempo} bpm: {source}; "
             f"{' and '.join(played)} (seed {req.seed}).")  # fmt: skip
-    if harmony.coloured and not typed:
+    if harmony.coloured and origin == "learned":
         text += f" The {style.label} colour adds 7ths and extensions to the learned chords."
     if lock is not None and harmony.bass_notes:
         text += " " + _lock_words(harmony.bass_style, Path(lock.path).name)
+
     return text
+
+
+BASS_NAMES = {"rootfifth": "root-and-fifth", "eighths": "eighth-note", "offbeat": "off-beat"}
 
 
 def an(word: str) -> str:
@@ -234,8 +244,7 @@ def pop_harmonisation(ctx: ToolContext, path: Path, tune, style: str, instrument
                          bars=tune.bars, meter=meter, instrument=instrument,
                          tempo_bpm=beat_bpm, seed=0)  # fmt: skip
     ctx.progress(0.3, "finding chords that fit the melody")
-    scale = 1.0 if meter != "6/8" else 2.0 / 3.0  # the engine counts 6/8 in dotted quarters
-    melody = [replace_note(n, scale) for n in tune.notes]
+    melody = [replace_note(n, 1.0) for n in tune.notes]  # quarter notes, as the engine counts
     harmony = get_engine().harmonise(melody, req)
     piece = to_piece(harmony)
     shift = -tune.shift  # the melody back at the pitch the producer wrote it

@@ -108,7 +108,7 @@ def bassline(segments: list[tuple[float, float, Chord]], style: str, bar_beats: 
         elif degree == "tone":
             pc = _walk_tone(chord, previous, next_root, low, high, rng)
         else:
-            pc = (chord.root + (chord.bass if degree == 0 else degree)) % 12
+            pc = (chord.root + (chord.bass if degree == 0 else own(chord, degree))) % 12
         pitch = place(pc, previous, low, high) if pitch is None else pitch
         if degree == 12:  # the octave above a root low enough to leave room for it
             pitch = place(chord.root, previous, low, high - 12) + 12
@@ -137,6 +137,21 @@ def _length(style: str, t: float, nxt: float, seg_end: float, end: float, last: 
     if style in ("funk", "offbeat", "octave"):
         return min(nxt - t, 0.45) * 0.9
     return max(min(nxt, seg_end) - t, 0.1) * 0.95
+
+
+def own(chord: Chord, degree: int) -> int:
+    """A rule's degree as the chord has it: the fifth is its own (a diminished fifth over a dim
+    chord), the 7th its own (a major 7th over maj7); a triad's 7th is the flat 7th over minor
+    and dominant-type chords and the octave over a major triad (no b7 against the key's 7th)."""
+    intervals = {i % 12 for i in chord.intervals}
+    if degree == 7:
+        return next((i for i in (7, 6, 8) if i in intervals), 7)
+    if degree == 10:
+        own_seventh = next((i for i in (10, 11, 9) if i in intervals), None)
+        if own_seventh is not None:
+            return own_seventh
+        return 10 if chord.family in ("min", "sus4", "sus2") else 12
+    return degree
 
 
 def _walk_tone(chord: Chord, previous: int | None, target: int | None, low: int, high: int,
@@ -180,12 +195,7 @@ def _onsets(segments, style, bar_beats, rng, kicks, stats):  # noqa: ANN001, ANN
     if style not in ("offbeat",):
         for t in changes:  # every chord change is played, on its bass note
             out[round(t, 4)] = (0, 96)
-    last = changes[-1]
-    return (
-        [(t, d, v) for t, (d, v) in sorted(out.items()) if t <= last + 1e-6 or t < end]
-        if style != "808"
-        else [(t, d, v) for t, (d, v) in sorted(out.items())]
-    )
+    return [(t, d, v) for t, (d, v) in sorted(out.items()) if t < end - 1e-6]
 
 
 def _bar_rhythm(style, bar, bar_beats, rng, kicks, stats, segments):  # noqa: ANN001, ANN202
@@ -193,10 +203,9 @@ def _bar_rhythm(style, bar, bar_beats, rng, kicks, stats, segments):  # noqa: AN
     if kick is not None and style in LOCKS:
         return [(b, 0 if b == 0 or style != "rootfifth" else 7, 90) for b in kick]
     if style == "pop" and stats is not None and bar_beats == 4:
-        chord = _chord_at(segments, bar * bar_beats)[0]
         return [(b, stats.degree("downbeat" if b == 0 else "beat" if b % 1 == 0 else "offbeat",
-                                 chord, rng), 88 if b % 1 == 0 else 74)
-                for b in stats.pattern(rng)]  # fmt: skip
+                                 _chord_at(segments, bar * bar_beats + b)[0], rng),
+                 88 if b % 1 == 0 else 74) for b in stats.pattern(rng)]  # fmt: skip
     if style == "eighths":
         accents = set(kick) if kick is not None else {b for b in range(int(bar_beats))}
         return [(b / 2, 0, 100 if b / 2 in accents else 78) for b in range(int(bar_beats * 2))]

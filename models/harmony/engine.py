@@ -40,7 +40,11 @@ MOODS: dict[str, tuple[str, ...]] = {
     "melancholy": ("sad",), "sadder": ("sad",), "dark": ("dark",), "darker": ("dark",),
     "moody": ("dark", "sad"), "mysterious": ("mysterious",), "tense": ("tense",),
     "angry": ("dark", "tense"), "eerie": ("mysterious", "dark"), "lonely": ("sad",),
-    "happier": ("joyful",), "brighter": ("joyful", "hopeful"),
+    "happier": ("joyful",), "brighter": ("joyful", "hopeful"), "energetic": ("joyful", "epic"),
+    "cheerful": ("joyful", "playful"), "gloomy": ("sad", "dark"), "somber": ("sad",),
+    "sombre": ("sad",), "serene": ("peaceful",), "gentle": ("tender", "peaceful"),
+    "bittersweet": ("nostalgic", "sad"), "anxious": ("tense",), "mournful": ("sad",),
+    "sorrowful": ("sad",),
 }  # fmt: skip
 MINOR_MOODS = {"sad", "dark", "mysterious", "tense"}
 
@@ -63,6 +67,7 @@ class HarmonyRequest:
     seed: int = 0
     kicks: dict[int, list[float]] | None = None  # bar -> kick beats, to lock the bass to
     recolour: bool = False  # give the style's colour to a given progression (one Cadenza wrote)
+    hold_repeats: bool = False  # a given chord repeated over a barline is held, not restruck
 
 
 @dataclass
@@ -91,10 +96,11 @@ class HarmonyEngine:
     def write(self, req: HarmonyRequest) -> Harmony:
         style, beats = check_request(req)
         rng = random.Random(req.seed)
-        key = req.key or (Key(9, "minor") if default_mode(req.mood) == "minor" else Key(0, "major"))
+        key = req.key or (Key(9, "minor") if default_mode(req.mood, style) == "minor" else
+                          Key(0, "major"))  # fmt: skip
         if req.progression is not None:
             segments = given_segments(req.progression, beats, req.bars, req.harmonic_rhythm,
-                                      merge=req.recolour)  # fmt: skip
+                                      merge=req.hold_repeats)  # fmt: skip
         else:
             leanings = [self.model.moods[m] for m in MOODS.get(req.mood or "", ())
                         if m in self.model.moods]  # fmt: skip
@@ -153,8 +159,8 @@ def check_request(req: HarmonyRequest) -> tuple[HarmonyStyle, int]:
     if not 1 <= req.bars <= MAX_BARS:
         raise InputError(f"A progression can be 1 to {MAX_BARS} bars long, not {req.bars}.")
     if req.mood and req.mood not in MOODS:
-        raise InputError(f"I don't know the mood '{req.mood[:30]}' for chords; try sad, hopeful, "
-                         "dark, romantic, epic, nostalgic or chill.")  # fmt: skip
+        raise InputError(f"I don't know the mood '{req.mood[:30]}' for chords; I know "
+                         f"{', '.join(sorted(MOODS))}.")  # fmt: skip
     if req.instrument and req.instrument.lower() not in INSTRUMENT_WORDS:
         names = ", ".join(sorted(INSTRUMENTS))
         raise InputError(f"I can voice chords for {names}, not '{req.instrument[:30]}'.")
@@ -169,8 +175,11 @@ def check_request(req: HarmonyRequest) -> tuple[HarmonyStyle, int]:
     return style, METER_BEATS[req.meter]
 
 
-def default_mode(mood: str | None) -> str:
-    return "minor" if mood and set(MOODS.get(mood, ())) & MINOR_MOODS else "major"
+def default_mode(mood: str | None, style: HarmonyStyle | None = None) -> str:
+    """The mode without a key: the mood's (sad, dark: minor), else the style's."""
+    if mood:
+        return "minor" if set(MOODS.get(mood, ())) & MINOR_MOODS else "major"
+    return style.mode if style else "major"
 
 
 def given_segments(bars: tuple[tuple[Chord, ...], ...], beats: int, length: int,

@@ -79,9 +79,11 @@ def write_progression(model: ProgressionModel, tonic: int, mode: str, section: s
     phrase_len = min(PHRASE_BARS, bars)
     patterns = phrase_patterns(model, section, beats, phrase_len, rng, rate, mode)
     times = [b * beats + c for b, changes in enumerate(patterns) for c in changes]
+    if len(times) == 1 and phrase_len >= 2:  # a phrase is a progression: at least two chords
+        times.append((phrase_len // 2) * beats)
     for _ in range(TONIC_TRIES):  # a loop that never touches its tonic is in another key
         tokens = _phrase_tokens(model, mode, section, len(times), rng, leanings, temperature)
-        if any(t.startswith("0:") for t in tokens):
+        if any(t.startswith("0:") for t in tokens) and len(set(tokens)) > 1:
             break
     reps = -(-bars // phrase_len)
     all_times = [t + r * phrase_len * beats for r in range(reps) for t in times]

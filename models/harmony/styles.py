@@ -7,8 +7,8 @@ labels. `colour` turns a learned chord family into the chord a player of the sty
     triad    as learned (pop, rock, folk, reggae...)
     seventh  tonic and subdominant major chords get a major 7th, minor chords a minor 7th,
              dominants stay 7 (soul, R&B, gospel, bossa nova, synthwave)
-    jazz     major 7ths (6/9 on a final tonic), minor 7ths and 9ths, dominant 9ths and 13ths,
-             7b9 on a dominant resolving to minor
+    jazz     major 7ths (6/9 on a final tonic), minor 7ths, dominant 9ths, 7b9 on a dominant
+             resolving to minor
     lofi     major 9ths, minor 9ths, dominant 9ths: the soft extended colour of lo-fi keys
     power    root and fifth for a distorted guitar (punk); other parts keep the triad
 """
@@ -31,6 +31,7 @@ class HarmonyStyle:
     tempo: int  # usual tempo (bpm)
     swing: float = 0.0  # 0 straight .. 1 triplet feel on off-beat 8ths
     bass_program: int = 33  # General MIDI, 0-based: 33 finger bass, 32 acoustic, 38 synth bass
+    mode: str = "major"  # the mode without a key or a mood (trap and techno live in minor)
 
 
 S = HarmonyStyle
@@ -49,9 +50,10 @@ STYLES: dict[str, HarmonyStyle] = {s.name: s for s in (
     S("lofi", "lo-fi", "lofi", "pop", "electric piano", "lofi", 80, 0.55),
     S("hiphop", "hip hop", "lofi", "pop", "electric piano", "seventh", 90, 0.3),
     S("boombap", "boom bap", "lofi", "pop", "electric piano", "seventh", 90, 0.35),
-    S("trap", "trap", "pad", "808", "pad", "triad", 140, bass_program=38),
+    S("trap", "trap", "pad", "808", "pad", "triad", 140, bass_program=38, mode="minor"),
     S("house", "house", "stabs", "octave", "electric piano", "seventh", 124, bass_program=38),
-    S("techno", "techno", "stabs", "offbeat", "pad", "triad", 128, bass_program=38),
+    S("techno", "techno", "stabs", "offbeat", "pad", "triad", 128, bass_program=38,
+      mode="minor"),
     S("disco", "disco", "stabs", "octave", "strings", "seventh", 118),
     S("funk", "funk", "funk", "funk", "clavinet", "seventh", 104, 0.1),
     S("reggae", "reggae", "skank", "pop", "organ", "triad", 76),
@@ -114,6 +116,8 @@ def coloured(quality: str, degree: int, colour: str, mode: str, next_degree: int
     to_next = None if next_degree is None else (next_degree - degree) % 12
     if colour == "jazz" and family == "maj" and last and degree == 0:
         return "6/9"
+    if colour == "jazz" and family == "7" and next_minor and to_next == 5:
+        return "7b9"  # a learned dominant resolving to minor
     dominant = (degree + 11) % 12 not in SCALE_STEPS[mode]  # its major 7th is not in the key
     if colour in ("seventh", "jazz", "lofi") and family == "maj" and dominant:
         if colour == "jazz" and next_minor and to_next == 5:

@@ -143,11 +143,10 @@ def guitar_shape(pcs: tuple[int, ...], bass_pc: int) -> tuple[tuple[int, int], .
         frets = ([0] if pos <= 3 else []) + list(range(max(pos, 1), pos + 4))
         for low_string in range(3):
             for shape in _shapes(pcs, bass_pc, frets, low_string):
-                fretted = [p - TUNING[s] for s, p in shape if p - TUNING[s] > 0]
                 pitches = [p for _, p in shape]
                 if not need <= {p % 12 for p in pitches} or len(set(pitches)) < len(pitches):
                     continue
-                if fretted and max(fretted) - min(fretted) > 3:
+                if not _fingerable(shape):
                     continue
                 score = len(shape) * 2 - pos * 1.2 - (6 - len(shape) - low_string) * 3
                 score += sum(0.6 for s, p in shape if p == TUNING[s])
@@ -156,6 +155,22 @@ def guitar_shape(pcs: tuple[int, ...], bass_pc: int) -> tuple[tuple[int, int], .
     if best is None:  # a shape the search cannot finger: close position on the top strings
         return tuple((3 + i, 55 + (pc - 55) % 12 + 12 * (i // 3)) for i, pc in enumerate(pcs[:3]))
     return best
+
+
+def _fingerable(shape: list[tuple[int, int]]) -> bool:
+    """Four fingers: at most four fretted notes within four frets, or a barre across the lowest
+    fret (no open string inside it) and at most three notes above it."""
+    fretted = [(s, p - TUNING[s]) for s, p in shape if p > TUNING[s]]
+    if not fretted:
+        return True
+    frets = [f for _, f in fretted]
+    if max(frets) - min(frets) > 3:
+        return False
+    if len(fretted) <= 4:
+        return True
+    barre = [s for s, f in fretted if f == min(frets)]
+    opens_inside = any(p == TUNING[s] and barre[0] < s < barre[-1] for s, p in shape)
+    return len(barre) >= 2 and len(fretted) - len(barre) <= 3 and not opens_inside
 
 
 def _shapes(pcs: tuple[int, ...], bass_pc: int, frets: list[int], low_string: int):  # noqa: ANN202

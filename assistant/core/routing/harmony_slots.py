@@ -30,8 +30,13 @@ BASS_ONLY = re.compile(r"\b(?:bass ?(?:line)? only|just (?:the )?bass|only (?:th
                        r"drop the chords|no chords)\b", re.I)  # fmt: skip
 CHORDS_ONLY = re.compile(r"\b(?:chords only|just (?:the )?chords|only (?:the )?chords|no bass|"
                          r"drop the bass|without (?:the )?bass|lose the bass)\b", re.I)  # fmt: skip
-BOTH = re.compile(r"\b(?:add (?:a |the )?bass ?(?:line)?|with (?:a )?bass ?(?:line)?|"
-                  r"bring back the (?:chords|bass)|chords and bass|bass and chords)\b", re.I)  # fmt: skip
+BOTH = re.compile(r"\b(?:add (?:an? |the |some )?(?:bass ?(?:line)?|808s?|sub ?bass|chords)|"
+                  r"with (?:a )?bass ?(?:line)?|bring back the (?:chords|bass)|chords and bass|"
+                  r"bass and chords)\b", re.I)  # fmt: skip
+# A request for new music, not an edit of the current progression ("a bridge progression that
+# lifts", "another progression").
+NEW_REQUEST = re.compile(r"\b(?:a|an|another|new|some)\s+(?:[\w'&-]+\s+){0,3}?(?:progression|"
+                         r"chord progression|chords|changes|bass ?line|loop)\b", re.I)  # fmt: skip
 FASTER_CHANGES = re.compile(r"\b(?:double (?:the )?harmonic rhythm|chords? (?:change|changing) "
                             r"(?:twice as (?:fast|often)|faster|more often)|faster chord changes|"
                             r"two chords (?:a|per) bar)\b", re.I)  # fmt: skip
@@ -58,7 +63,7 @@ def about_current(text: str) -> bool:
     """Whether a message edits the current progression rather than asking for a new one: a
     chord to change, the harmonic rhythm, one part only, the chart, "jazzier", "sadder"."""
     patterns = (REPLACE, FASTER_CHANGES, SLOWER_CHANGES, BASS_ONLY, CHORDS_ONLY, AS_TEXT, JAZZIER,
-                MOOD_CHANGE)  # fmt: skip
+                MOOD_CHANGE, BOTH, NEW_CHORDS)  # fmt: skip
     if any(p.search(text) for p in patterns):
         return True
     short = len(text.split()) <= 4  # "walking bass", "on guitar", "arpeggiate it", "funk"
@@ -112,13 +117,22 @@ CHORDISH = re.compile(r"^(?:[A-H][#b♯♭]*(?:m|maj|min|dim|aug|sus|add|\d|°|�
                       r"|[A-H][#b♯♭]{2,})$")  # fmt: skip
 
 
+_NUMERAL = r"[b#]?(?:vii|vi|iv|v|iii|ii|i|VII|VI|IV|V|III|II|I)(?:°7?|ø7?|7|maj7)?"
+NUMERAL_RUN = re.compile(rf"(?<![\w'])(?:{_NUMERAL}[\s,]+){{2,}}{_NUMERAL}(?![\w'])")
+JOINERS = re.compile(r"(?<=[\w#°ø+)])\s*,?\s+(?:and then|and|then)\s+(?=[A-G1-7b#iIvV])")
+SLASHES = re.compile(r"(?<=[\w#°ø+)])\s+/\s+(?=[A-G1-7b#iIvV])")
+
+
 def progression_in(text: str) -> str | None:
     """The progression a message types, with any unreadable chord-like word beside it."""
     from models.harmony.parse import find_progression
 
+    text = JOINERS.sub(", ", SLASHES.sub(" | ", text))  # "Dm, Bb, F and C", "Am / F / C / G"
     found = find_progression(text)
-    if not found:
-        return None
+    if not found:  # three numerals or more, lower case too ("i iv v in D minor")
+        m = NUMERAL_RUN.search(text)
+        words = m.group(0).split() if m else []
+        return m.group(0) if m and sum(w.lower() not in ("i", "a") for w in words) >= 2 else None
     start = text.find(found)
     before = re.search(r"(\S+)[\s,|]+$", text[:start])
     after = re.match(r"[\s,|]+(\S+)", text[start + len(found):])
@@ -192,9 +206,12 @@ def harmony_changes(text: str, current: dict[str, Any]) -> dict[str, Any]:
     if "harmonic_rhythm" in out:
         now = float(current.get("harmonic_rhythm") or 1.0)
         out["harmonic_rhythm"] = min(2.0, max(0.5, now * out["harmonic_rhythm"]))
+        if out["harmonic_rhythm"] < 1 and current.get("bars"):  # the whole loop, twice as long
+            out["bars"] = min(256, int(current["bars"]) * 2)
+    out["hold_repeats"] = True  # the stored progression writes a held chord again in each bar
     mood_change = MOOD_CHANGE.search(text)
     if progression := progression_in(text):
-        out.update(progression=progression, typed=True, recolour=False)
+        out.update(progression=progression, typed=True, recolour=False, hold_repeats=False)
     elif (
         mood_change
         or NEW_CHORDS.search(text)
@@ -208,6 +225,38 @@ def harmony_changes(text: str, current: dict[str, Any]) -> dict[str, Any]:
     else:
         out["recolour"] = not typed
     return out
+
+
+def key_change(current: dict[str, Any], said: dict[str, Any], changes: dict[str, Any]) -> dict:
+    """A follow-up in another key: Cadenza transposes the current progression ("make it in F");
+    another mode means new chords; a new typed progression without a key finds its own."""
+    if changes.get("progression") and changes.get("typed") and "key" not in said:
+        return {"key": None, "mode": None}
+    old_tonic, old_mode = current.get("key"), current.get("mode") or "major"
+    new_tonic, new_mode = said.get("key", old_tonic), said.get("mode", old_mode)
+    text = current.get("progression")
+    if not text or not old_tonic or "progression" in changes or (new_tonic, new_mode) == (
+        old_tonic, old_mode
+    ):
+        return {}
+    if new_mode != old_mode:
+        return {"progression": None, "recolour": False}
+    return {"progression": transpose(text, old_tonic, new_tonic, old_mode)}
+
+
+def transpose(text: str, old_tonic: str, new_tonic: str, mode: str) -> str:
+    """A progression text moved from one tonic to another, spelled for the new key."""
+    from dataclasses import replace
+
+    from models.harmony.chords import symbol
+    from models.harmony.parse import parse_progression
+    from models.music.theory import parse_key
+
+    old, new = parse_key(old_tonic, mode), parse_key(new_tonic, mode)
+    shift = new.tonic_pc - old.tonic_pc
+    bars = parse_progression(text, old).bars
+    return " | ".join(" ".join(symbol(replace(c, root=(c.root + shift) % 12), new) for c in bar)
+                      for bar in bars)  # fmt: skip
 
 
 def _chord_number(word: str, progression: str) -> int | None:

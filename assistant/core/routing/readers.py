@@ -17,10 +17,13 @@ from typing import TYPE_CHECKING
 from assistant.core.routing.drum_slots import drum_args, drum_changes
 from assistant.core.routing.generate_slots import generate_args, wants_generation
 from assistant.core.routing.harmony_slots import (
+    NEW_REQUEST,
     about_current,
     harmony_args,
     harmony_changes,
+    harmony_style,
     harmony_style_names,
+    key_change,
     style_bass,
 )
 from assistant.core.routing.messages import (
@@ -160,7 +163,9 @@ def read_harmony(req: Request) -> Route:
     tool = req.intent.tool or "chords"
     said = harmony_args(req.text)
     current = req.state.current if req.state else None
-    on_chords = ON_THE_CHORDS.search(req.text) or about_current(req.text)
+    on_chords = about_current(req.text) or (
+        ON_THE_CHORDS.search(req.text) and not NEW_REQUEST.search(req.text) and "section" not in said
+    )
     if current is not None and current.tool == "chords" and on_chords and "progression" not in said:
         modify = next((i for i in shipped_intents() if i.name == "modify"), None)
         if modify is not None:
@@ -182,6 +187,19 @@ def read_harmony(req: Request) -> Route:
         note = ("I wrote the chords and bass only: say 'make the beat' for drums, and 'add a "
                 "bassline to it' over a beat locks the bass to its kick.")  # fmt: skip
     return req.call(tool, tool_args(tool, args), note)
+
+
+@reader("harmonize")
+def read_harmonize(req: Request) -> Route:
+    """A melody file to harmonise: four parts, or a producer's style ("in pop style", "with
+    lo-fi chords") when the message names one the tool plays."""
+    args = req.said("harmonize")
+    if "file" not in args:
+        return req.ask("file")
+    style = harmony_style(req.text)
+    if style and style in tool_style_choices("harmonize"):
+        args["style"] = style
+    return req.call("harmonize", args)
 
 
 @reader("share_song")
@@ -226,6 +244,9 @@ def read_modify(req: Request) -> Route:
     args = current.args()
     changes = _changes(req, current, args)
     said = {k: v for k, v in req.slots.values.items() if k in req.intent.slots}
+    if current.tool == "chords":  # its own instrument words ("synth bass" is the bass); a new key
+        said.pop("instrument", None)
+        changes.update(key_change(args, said, changes))
     if not changes and not said and req.score < 1.0:
         return req.ask("what", title=current.title)
     if "tempo" in changes and req.slots.tempo_word:  # "slow it down": relative, not "slow" = 66
@@ -235,6 +256,14 @@ def read_modify(req: Request) -> Route:
     return req.call(current.tool, tool_args(current.tool, args))
 
 
+def tool_style_choices(tool: str) -> set[str]:
+    """The styles a tool's schema accepts (its `style` parameter's choices)."""
+    from tools import REGISTRY
+
+    properties = REGISTRY[tool].json_schema()["parameters"]["properties"]
+    return set(properties.get("style", {}).get("enum", ()))
+
+
 def _changes(req: Request, current: Song, args: dict) -> dict:
     """What a follow-up changes: the relative edits every song takes, and a beat's own."""
     changes = apply_changes(req.text, args)
@@ -242,6 +271,10 @@ def _changes(req: Request, current: Song, args: dict) -> dict:
         changes.update(drum_changes(req.text, args))
     elif current.tool == "chords":
         changes.update(harmony_changes(req.text, args))
+    elif current.tool == "harmonize" and (style := harmony_style(req.text)) in tool_style_choices(
+        "harmonize"
+    ):
+        changes["style"] = style  # "more jazzy" on a pop harmonisation
     return changes
 
 

@@ -89,9 +89,26 @@ def _replace(bars: list[list], change: str, key) -> None:  # noqa: ANN001
     if not number.strip().isdigit() or not 1 <= int(number) <= len(runs):
         raise ToolError(f"The progression has {len(runs)} chords; I can't change chord "
                         f"'{number.strip()[:6]}'.")  # fmt: skip
-    new = parse_progression(chord_text.strip(), key).bars[0][0]
+    old = bars[runs[int(number) - 1][0][0]][runs[int(number) - 1][0][1]]
+    new = _quality_change(old, chord_text.strip()) or parse_progression(chord_text.strip(),
+                                                                        key).bars[0][0]  # fmt: skip
     for b, i in runs[int(number) - 1]:
         bars[b][i] = new
+
+
+def _quality_change(chord, text: str):  # noqa: ANN001, ANN202
+    """'~min', '~sus4', '~7': the chord's own root with another quality (None for a chord)."""
+    from dataclasses import replace
+
+    from models.harmony.chords import QUALITIES
+
+    if not text.startswith("~"):
+        return None
+    quality = text[1:]
+    if quality not in QUALITIES:
+        raise ToolError(f"I can't make a chord '{quality[:10]}'; try minor, major, sus4, 7 or dim.")
+    return replace(chord, quality=quality, bass=0 if chord.bass not in
+                   {i % 12 for i in QUALITIES[quality]} else chord.bass)  # fmt: skip
 
 
 def drum_lock(path: str | None) -> Lock | None:

@@ -393,3 +393,11 @@ def test_a_bar_with_more_chords_than_the_meters_beats_is_refused(settings: Setti
     result = call(settings, progression="Am F C G | Em", meter="3/4", seed=1)
     assert not result.ok and "more than its 3 beats" in (result.error or ""), result.data
     assert outputs(settings) == []
+
+
+def test_a_quality_change_keeps_the_root_and_the_rest(settings: Settings) -> None:
+    result = call(settings, progression="C G Am F", replace=["2=~min", "4=~7"], seed=1)
+    assert result.ok, result.error
+    assert result.data["chords"] == ["C", "Gm", "Am", "F7"]
+    bad = call(settings, progression="C G Am F", replace=["2=~blue"], seed=1)
+    assert not bad.ok and one_sentence(bad.error) and "blue" in bad.error

@@ -49,11 +49,17 @@ NEW_CHORDS = re.compile(r"\b(?:different|new|other|another) (?:chords|progressio
 NUMBER = r"(\d{1,3}(?:st|nd|rd|th)?|" + "|".join(ORDINALS) + r"|last|final|first)"
 REPLACE = re.compile(
     rf"\b(?:change|make|replace|swap|turn)\s+(?:the\s+)?(?:{NUMBER}\s+chord|chord\s+(\d{{1,3}}))"
-    r"\s+(?:to|into|with|for|a|an)\s+(?:an?\s+)?([^\s,;!?]+(?<![.]))",
+    r"\s+(?:(?:to|into|with|for)\s+)?(?:an?\s+)?([^\s,;!?]+(?<![.]))",
     re.I,
 )
 MOOD_CHANGE = re.compile(r"\b(?:sadder|darker|happier|brighter|more (?:hopeful|melanchol\w*|"
                          r"moody|uplifting|joyful|cheerful|somber|sombre))\b", re.I)  # fmt: skip
+# "make the second chord minor": the same root, another quality (the tool reads "~quality").
+QUALITY_WORDS = {
+    "minor": "~min", "major": "~maj", "sus4": "~sus4", "sus2": "~sus2", "sus": "~sus4",
+    "seventh": "~7", "7th": "~7", "dominant": "~7", "maj7": "~maj7", "minor7": "~min7",
+    "m7": "~min7", "diminished": "~dim", "dim": "~dim", "augmented": "~aug", "aug": "~aug",
+}  # fmt: skip
 JAZZIER = re.compile(
     r"\b(?:more jazzy|jazzier|jazz it up|make it jazz(?:y)?|jazz voicings?)\b", re.I
 )
@@ -202,7 +208,8 @@ def harmony_changes(text: str, current: dict[str, Any]) -> dict[str, Any]:
     if m := REPLACE.search(text):
         number = _chord_number(m.group(1) or m.group(2), current.get("progression") or "")
         if number:
-            out["replace"] = [f"{number}={m.group(3)}"]
+            word = m.group(3).lower().rstrip(".,!?")
+            out["replace"] = [f"{number}={QUALITY_WORDS.get(word, m.group(3))}"]
     if "harmonic_rhythm" in out:
         now = float(current.get("harmonic_rhythm") or 1.0)
         out["harmonic_rhythm"] = min(2.0, max(0.5, now * out["harmonic_rhythm"]))

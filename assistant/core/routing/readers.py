@@ -246,6 +246,9 @@ def read_modify(req: Request) -> Route:
     said = {k: v for k, v in req.slots.values.items() if k in req.intent.slots}
     if current.tool == "chords":  # its own instrument words ("synth bass" is the bass); a new key
         said.pop("instrument", None)
+        if "replace" in changes:  # "make the second chord minor" names a chord, not the key
+            said.pop("mode", None)
+            said.pop("key", None)
         changes.update(key_change(args, said, changes))
     if not changes and not said and req.score < 1.0:
         return req.ask("what", title=current.title)

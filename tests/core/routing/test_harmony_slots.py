@@ -199,3 +199,13 @@ def test_pre_chorus_with_a_space_is_the_prechorus() -> None:
 
 def test_a_synth_bass_is_not_the_chord_instrument() -> None:
     assert "instrument" not in harmony_args("house chords with a synth bass")
+
+
+@pytest.mark.parametrize(
+    ("text", "change"),
+    [("make the second chord minor", "2=~min"), ("make chord 3 a sus4", "3=~sus4"),
+     ("make the last chord a seventh", "4=~7"), ("swap the first chord for Dm", "1=Dm")],
+)  # fmt: skip
+def test_a_chord_can_change_its_quality_alone(text: str, change: str) -> None:
+    current = {"progression": "C | G | Am | F", "typed": True}
+    assert harmony_changes(text, current)["replace"] == [change]

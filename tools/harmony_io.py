@@ -3,7 +3,7 @@ replacements), the kick of a drum file to lock to, and the files, chart and song
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from models.errors import InputError
@@ -98,8 +98,6 @@ def _replace(bars: list[list], change: str, key) -> None:  # noqa: ANN001
 
 def _quality_change(chord, text: str):  # noqa: ANN001, ANN202
     """'~min', '~sus4', '~7': the chord's own root with another quality (None for a chord)."""
-    from dataclasses import replace
-
     from models.harmony.chords import QUALITIES
 
     if not text.startswith("~"):
@@ -238,8 +236,6 @@ def _lock_words(bass_style: str, name: str) -> str:
 def _plain(harmony):  # noqa: ANN001, ANN202
     """The harmony with its learned (uncoloured) chords, for the song record: a follow-up in
     another style colours them afresh."""
-    from dataclasses import replace
-
     if not harmony.plain:
         return harmony
     return replace(harmony, segments=harmony.plain)
@@ -261,11 +257,11 @@ def pop_harmonisation(ctx: ToolContext, path: Path, tune, style: str, instrument
                          bars=tune.bars, meter=meter, instrument=instrument,
                          tempo_bpm=beat_bpm, seed=0)  # fmt: skip
     ctx.progress(0.3, "finding chords that fit the melody")
-    melody = [replace_note(n, 1.0) for n in tune.notes]  # quarter notes, as the engine counts
-    harmony = get_engine().harmonise(melody, req)
+    harmony = get_engine().harmonise(tune.notes, req)  # quarter notes, as the engine counts
     piece = to_piece(harmony)
     shift = -tune.shift  # the melody back at the pitch the producer wrote it
-    piece.tracks.insert(0, Track("Melody", 0, [replace_note(n, 1.0, shift) for n in tune.notes]))
+    piece.tracks.insert(0, Track("Melody", 0, [replace(n, pitch=n.pitch + shift)
+                                               for n in tune.notes]))  # fmt: skip
     stem = f"{path.stem}-{harmony.style.name}-chords-{harmony.key.tonic_name}{harmony.key.mode[:3]}"
     files, note = export_piece(piece, ctx.output_path(stem, ".mid"), audio, ctx.progress)
     found = " (key found from the notes)" if key_found else ""
@@ -282,9 +278,3 @@ def pop_harmonisation(ctx: ToolContext, path: Path, tune, style: str, instrument
             "tool": "harmonize", **attrs, "files": files}  # fmt: skip
     return ToolResult(summary=summary, files=list(files.values()), preview=chart(harmony),
                       data={**attrs, "chords": bar_symbols(harmony)}, song=song)  # fmt: skip
-
-
-def replace_note(note, scale: float, shift: int = 0):  # noqa: ANN001, ANN201
-    from models.music.piece import Note
-
-    return Note(note.pitch + shift, note.start_beats * scale, note.dur_beats * scale, note.velocity)

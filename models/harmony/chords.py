@@ -15,7 +15,15 @@ import re
 from dataclasses import dataclass
 
 from models.errors import InputError
-from models.music.theory import DEGREE_STEP, FLAT_NAMES, LETTERS, NOTE_PC, SHARP_NAMES, Key
+from models.music.theory import (
+    DEGREE_STEP,
+    FLAT_NAMES,
+    LETTERS,
+    NOTE_PC,
+    SHARP_NAMES,
+    Key,
+    uses_flats,
+)
 
 # Quality -> intervals above the root (semitones; 14 is the ninth, 17 the eleventh, 21 the 13th).
 QUALITIES: dict[str, tuple[int, ...]] = {
@@ -98,19 +106,13 @@ def spell_pc(pc: int, key: Key, step: int | None = None, letter_of: str | None =
     letter (a chord tone above its root). Double sharps and flats fall back to the plain name."""
     pc %= 12
     if letter_of is None:
-        tonic = (FLAT_NAMES if _flat(key) else SHARP_NAMES)[key.tonic_pc]
+        tonic = (FLAT_NAMES if uses_flats(key) else SHARP_NAMES)[key.tonic_pc]
         letter_of, step = tonic, DEGREE_STEP[(pc - key.tonic_pc) % 12]
     letter = LETTERS[(LETTERS.index(letter_of[0]) + (step or 0)) % 7]
     accidental = (pc - NOTE_PC[letter]) % 12
     if accidental in (0, 1, 11):
         return letter + {0: "", 1: "#", 11: "b"}[accidental]
-    return (FLAT_NAMES if _flat(key) else SHARP_NAMES)[pc]
-
-
-def _flat(key: Key) -> bool:
-    from models.music.theory import uses_flats
-
-    return uses_flats(key)
+    return (FLAT_NAMES if uses_flats(key) else SHARP_NAMES)[pc]
 
 
 def root_name(chord: Chord, key: Key) -> str:

@@ -62,7 +62,7 @@ def comp(segments: list[tuple[float, float, tuple[int, ...]]], pattern: str, bar
             first = PATTERNS[pattern][0]
             hits.insert(0, (start, first[1], first[2], first[3]))
         for t, dur, vel, kind in hits:
-            t_sw = swung(t - 0.0, swing)
+            t_sw = swung(t, swing)
             stop = end if dur is None else min(t_sw + dur, end)
             notes += _strike(voicing, t_sw, stop, vel, kind, t, rng)
     return untangle(notes)

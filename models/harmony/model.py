@@ -139,8 +139,8 @@ class ProgressionModel:
     moods: dict[str, dict[str, float]]
     meta: dict = field(default_factory=dict)
 
-    def distribution(self, ctx: dict, leanings: list[dict[str, float]] = (),
-                     temperature: float = 1.0) -> tuple[list[str], list[float]]:  # fmt: skip
+    def distribution(self, ctx: dict,
+                     leanings: list[dict[str, float]] = ()) -> tuple[list[str], list[float]]:  # fmt: skip
         """Candidate next tokens and their weights: the trigram times each leaning's ratios."""
         tokens = [t for t in self.chords.candidates(ctx) if t != START]
         weights = []
@@ -148,15 +148,15 @@ class ProgressionModel:
             if t != END:
                 for lean in leanings:
                     w *= lean.get(colour(t), 1.0) ** MOOD_STRENGTH
-            weights.append(w ** (1.0 / temperature))
+            weights.append(w)
         return tokens, weights
 
     def next_chord(self, ctx: dict, rng: random.Random, leanings: list[dict[str, float]] = (),
-                   temperature: float = 1.0, end: bool = False,
+                   end: bool = False,
                    exclude: tuple[str, ...] = ()) -> str:  # fmt: skip
         """A chord token for a context, never one of `exclude`. `end`: the section ends here, so
         a chord is weighed by how likely the section is to end after it too (a learned cadence)."""
-        tokens, weights = self.distribution(ctx, leanings, temperature)
+        tokens, weights = self.distribution(ctx, leanings)
         pairs = [(t, w) for t, w in zip(tokens, weights, strict=True)
                  if t != END and t not in exclude]  # fmt: skip
         if end:  # the likeliest chords only: the rest carry almost no mass

@@ -73,8 +73,7 @@ def _doubled(patterns: list[list[int]], beats: int) -> list[list[int]]:
 
 def write_progression(model: ProgressionModel, tonic: int, mode: str, section: str,
                       bars: int, beats: int, rng: random.Random,
-                      leanings: list[dict[str, float]], rate: float = 1.0,
-                      temperature: float = 1.0) -> list[Segment]:  # fmt: skip
+                      leanings: list[dict[str, float]], rate: float = 1.0) -> list[Segment]:  # fmt: skip
     """A progression of `bars` bars (see the module docstring)."""
     phrase_len = min(PHRASE_BARS, bars)
     patterns = phrase_patterns(model, section, beats, phrase_len, rng, rate, mode)
@@ -82,7 +81,7 @@ def write_progression(model: ProgressionModel, tonic: int, mode: str, section: s
     if len(times) == 1 and phrase_len >= 2:  # a phrase is a progression: at least two chords
         times.append((phrase_len // 2) * beats)
     for _ in range(TONIC_TRIES):  # a loop that never touches its tonic is in another key
-        tokens = _phrase_tokens(model, mode, section, len(times), rng, leanings, temperature)
+        tokens = _phrase_tokens(model, mode, section, len(times), rng, leanings)
         if any(t.startswith("0:") for t in tokens) and len(set(tokens)) > 1:
             break
     reps = -(-bars // phrase_len)
@@ -91,44 +90,43 @@ def write_progression(model: ProgressionModel, tonic: int, mode: str, section: s
     keep = [i for i, t in enumerate(all_times) if t < bars * beats]
     all_times, all_tokens = [all_times[i] for i in keep], [all_tokens[i] for i in keep]
     if bars > phrase_len or len(all_tokens) > 1:
-        all_tokens[-1] = _cadence(model, mode, section, all_tokens, rng, leanings, temperature)
+        all_tokens[-1] = _cadence(model, mode, section, all_tokens, rng, leanings)
     ends = all_times[1:] + [bars * beats]
     return merge_repeats([Segment(float(t), float(e - t), from_token(tok, tonic))
                    for t, e, tok in zip(all_times, ends, all_tokens, strict=True)])  # fmt: skip
 
 
 def _phrase_tokens(model: ProgressionModel, mode: str, section: str, n: int,
-                   rng: random.Random, leanings: list[dict[str, float]],
-                   temperature: float) -> list[str]:  # fmt: skip
+                   rng: random.Random, leanings: list[dict[str, float]]) -> list[str]:  # fmt: skip
     tokens: list[str] = []
     prev2, prev1 = START, START
     for i in range(n):
         ctx = {"mode": mode, "section": section, "prev2": prev2, "prev1": prev1}
         last = (tokens[-1],) if tokens else ()
-        token = model.next_chord(ctx, rng, leanings, temperature, exclude=last)
+        token = model.next_chord(ctx, rng, leanings, exclude=last)
         if i == n - 1 and n > 2:  # the loop leads back to its first chord
-            token = _loop_close(model, ctx, tokens, rng, leanings, temperature)
+            token = _loop_close(model, ctx, tokens, rng, leanings)
         tokens.append(token)
         prev2, prev1 = prev1, token
     return tokens
 
 
-def _loop_close(model, ctx, tokens, rng, leanings, temperature):  # noqa: ANN001, ANN202
-    cands, weights = model.distribution(ctx, leanings, temperature)
+def _loop_close(model, ctx, tokens, rng, leanings):  # noqa: ANN001, ANN202
+    cands, weights = model.distribution(ctx, leanings)
     first = tokens[0]
     top = sorted(zip(cands, weights, strict=True), key=lambda tw: -tw[1])[:LOOKAHEAD]
     pairs = [(t, w * model.chords.prob({**ctx, "prev2": ctx["prev1"], "prev1": t}, first))
              for t, w in top if t not in (END, tokens[-1], first)]  # fmt: skip
     if not pairs:
-        return model.next_chord(ctx, rng, leanings, temperature)
+        return model.next_chord(ctx, rng, leanings)
     return rng.choices([t for t, _ in pairs], [w for _, w in pairs])[0]
 
 
-def _cadence(model, mode, section, tokens, rng, leanings, temperature):  # noqa: ANN001, ANN202
+def _cadence(model, mode, section, tokens, rng, leanings):  # noqa: ANN001, ANN202
     prev2 = tokens[-3] if len(tokens) >= 3 else START
     prev1 = tokens[-2] if len(tokens) >= 2 else START
     ctx = {"mode": mode, "section": section, "prev2": prev2, "prev1": prev1}
-    return model.next_chord(ctx, rng, leanings, temperature, end=True)  # prev1 again: held
+    return model.next_chord(ctx, rng, leanings, end=True)  # prev1 again: held
 
 
 def merge_repeats(segments: list[Segment]) -> list[Segment]:

@@ -13,35 +13,31 @@ CELL = 17  # characters per bar in the chart: 4 bars + bar lines fit in 80 colum
 
 
 def to_piece(harmony: Harmony) -> Piece:
+    """Chord and bass tracks and the chord symbols. The engine counts quarter notes in every
+    meter (a 6/8 bar is 3), as `Piece` does, so times carry over as they are."""
     req = harmony.request
     num, den = (int(x) for x in req.meter.split("/"))
     tempo = req.tempo_bpm or harmony.style.tempo
     quarter_bpm = tempo * 1.5 if req.meter == "6/8" else tempo
     bars = round((harmony.segments[-1].start + harmony.segments[-1].length) / harmony.bar_beats)
-    scale = (num * 4.0 / den) / harmony.bar_beats  # 6/8: beats are dotted quarters
     piece = Piece(harmony.key, quarter_bpm, (num, den), bars)
     if harmony.chord_notes:
         program = INSTRUMENTS[harmony.instrument].program
         piece.tracks.append(Track(f"Chords ({harmony.instrument})", program,
-                                  _scaled(harmony.chord_notes, scale)))  # fmt: skip
+                                  _in_order(harmony.chord_notes)))  # fmt: skip
     if harmony.bass_notes:
         piece.tracks.append(Track("Bass", harmony.style.bass_program,
-                                  _scaled(harmony.bass_notes, scale)))  # fmt: skip
+                                  _in_order(harmony.bass_notes)))  # fmt: skip
     piece.chords = [
-        ChordMark(round(s.start * scale, 4), round(s.length * scale, 4), symbol(s.chord, harmony.key),
+        ChordMark(s.start, s.length, symbol(s.chord, harmony.key),
                   tuple(sorted(tone_names(s.chord, harmony.key).items())))
         for s in harmony.segments
     ]  # fmt: skip
     return piece
 
 
-def _scaled(notes: list, scale: float) -> list:
-    from models.music.piece import Note
-
-    if scale == 1.0:
-        return sorted(notes, key=lambda n: (n.start_beats, n.pitch))
-    return sorted((Note(n.pitch, round(n.start_beats * scale, 4), round(n.dur_beats * scale, 4),
-                        n.velocity) for n in notes), key=lambda n: (n.start_beats, n.pitch))  # fmt: skip
+def _in_order(notes: list) -> list:
+    return sorted(notes, key=lambda n: (n.start_beats, n.pitch))
 
 
 def bar_symbols(harmony: Harmony, numerals: bool = False) -> list[str]:

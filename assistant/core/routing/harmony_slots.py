@@ -96,24 +96,32 @@ def harmony_style(text: str) -> str | None:
     return min(found)[1] if found else None
 
 
+def _words_pattern(words, tail: str = "") -> re.Pattern:  # noqa: ANN001
+    """Any of the words as a whole word, longest first ("deep house" before "house")."""
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(r"(?<![\w-])(" + alternatives + r")(?![\w-])" + tail, re.I)
+
+
 def _style_pattern() -> re.Pattern:
     from models.harmony.styles import STYLE_WORDS
 
-    words = sorted(STYLE_WORDS, key=len, reverse=True)
-    return re.compile(
-        r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-])", re.I
-    )
+    return _words_pattern(STYLE_WORDS)
+
+
+def _instrument_pattern() -> re.Pattern:
+    from models.harmony.voicing import INSTRUMENT_WORDS
+
+    return _words_pattern(INSTRUMENT_WORDS, r"(?!\s+bass)")  # "a synth bass" is the bass part
 
 
 _STYLE_RE = _style_pattern()
+_INSTRUMENT_RE = _instrument_pattern()
 
 
 def instrument(text: str) -> str | None:
     from models.harmony.voicing import INSTRUMENT_WORDS
 
-    words = sorted(INSTRUMENT_WORDS, key=len, reverse=True)
-    pattern = r"(?<![\w-])(" + "|".join(re.escape(w) for w in words) + r")(?![\w-])(?!\s+bass)"
-    m = re.search(pattern, text, re.I)  # "a synth bass" is the bass part, not the chords
+    m = _INSTRUMENT_RE.search(text)
     return INSTRUMENT_WORDS[m.group(1).lower()] if m else None
 
 

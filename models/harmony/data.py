@@ -317,8 +317,8 @@ def _track(body: bytes) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
 
 
 def midi_onsets(midi: bytes, track: str = "PIANO") -> list[tuple[float, int]]:
-    """(seconds, pitch) of each note-on in the named track of a type-1 MIDI file (its name the
-    track's first event), timed by the first track that has tempo changes (120 bpm if none)."""
+    """(seconds, pitch) of each note-on in the named track, timed by the tempo map (120 bpm if
+    none). Training only: mido (`music.midi_io`) took 30 s for the 909 files; this reads one."""
     tpb, i = struct.unpack(">H", midi[12:14])[0], 8 + struct.unpack(">I", midi[4:8])[0]
     notes, tempos, name = [], [], b"\x00\xff\x03" + bytes([len(track)]) + track.encode()
     while i + 8 <= len(midi):

@@ -220,6 +220,14 @@ def train_harmony() -> None:
     train()
 
 
+@train_app.command("lead")
+def train_lead() -> None:
+    """Retrain the pop lead-melody model from POP909's melodies and chords (about 20 s)."""
+    from models.train.lead import train
+
+    train()
+
+
 @train_app.command("lyrics")
 def train_lyrics(
     model: str = typer.Option("all", help="minilm, bilstm, ensemble (of the two) or all."),

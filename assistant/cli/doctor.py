@@ -140,26 +140,40 @@ def _home() -> Check:
 
 
 def _soundfont() -> Check:
-    import pretty_midi
+    from models.music.render import soundfont_name, soundfont_path
 
-    path = os.path.join(os.path.dirname(pretty_midi.__file__), "TimGM6mb.sf2")
+    path = soundfont_path()  # a bad CADENZA_SOUNDFONT raises: _guard reports its sentence
     return Check(
         "General MIDI soundfont",
-        os.path.isfile(path),
-        path,
+        path is not None,
+        f"{soundfont_name(path)}: {path}" if path else "TimGM6mb.sf2 missing from pretty_midi",
         "pip install --force-reinstall pretty_midi",
     )
 
 
+def _better_soundfont() -> Check:
+    from models.music.render import FLUIDR3_HINT, SOUNDFONT_ENV, fluidr3_path
+
+    path = fluidr3_path()
+    instead = SOUNDFONT_ENV if os.environ.get(SOUNDFONT_ENV, "").strip() else "TimGM6mb"
+    return Check(
+        "FluidR3 GM soundfont (optional)",
+        path is not None,
+        str(path) if path else f"not installed: WAVs use {instead}",
+        FLUIDR3_HINT,
+        False,
+    )
+
+
 def _renderer() -> Check:
-    from models.music.render import available_renderer, soundfont_path
+    from models.music.render import available_renderer, soundfont_name, soundfont_path
 
     renderer = available_renderer()
     soundfont = soundfont_path()
     name = (
         f"tinysoundfont {md.version('tinysoundfont')}" if renderer == "tinysoundfont" else renderer
     )
-    detail = f"{name or 'none'}, soundfont {soundfont or 'missing'}"
+    detail = f"{name or 'none'}, soundfont {soundfont_name(soundfont) if soundfont else 'missing'}"
     return Check(
         "audio renderer (render it to WAV)",
         renderer is not None and soundfont is not None,
@@ -198,6 +212,7 @@ def gather() -> list[Check]:
         _guard("LLM planner (optional)", _llm, required=False),
         _guard("memory store", _store),
         _guard("General MIDI soundfont", _soundfont),
+        _guard("FluidR3 GM soundfont (optional)", _better_soundfont, required=False),
         _guard("audio renderer (render it to WAV)", _renderer, required=False),
         _binary("fluidsynth", "fluidsynth", "WAV rendering, optional"),
         _binary("abc2midi", "abcmidi", "fast ABC conversion, optional"),

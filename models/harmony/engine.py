@@ -118,6 +118,13 @@ class HarmonyEngine:
         segments = harmonise(self.model, melody, key, req.bars, float(beats))
         return self._finish(req, key, style, segments, beats, random.Random(req.seed), True)
 
+    def play(self, req: HarmonyRequest, key: Key, segments: list[Segment]) -> Harmony:
+        """Another part over chords already written (coloured as they are): a pad or a second
+        instrument on the same progression, voiced and played in `req`'s style."""
+        style, beats = check_request(req)
+        return self._finish(req, key, style, list(segments), beats, random.Random(req.seed),
+                            recolour=False)  # fmt: skip
+
     def _finish(self, req: HarmonyRequest, key: Key, style: HarmonyStyle, segments: list,
                 beats: int, rng: random.Random, recolour: bool) -> Harmony:  # fmt: skip
         plain = segments

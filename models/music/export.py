@@ -21,10 +21,13 @@ def export_piece(
     audio: bool = True,
     progress: Callable[[float, str], None] = lambda fraction, message="": None,
     musicxml: bool = True,
+    tail: bool = True,
 ) -> tuple[dict[str, str], str | None]:
     """Files written ({"midi": ..., "musicxml": ..., "wav": ...}) and a note about audio.
 
-    `musicxml=False` for a drum track alone: a step grid and the MIDI say more than a score."""
+    `musicxml=False` for a drum track alone: a step grid and the MIDI say more than a score.
+    `tail=False` for a loop: the WAV is exactly the piece's length, with no ring-out after the
+    last bar line (the MIDI always ends at the last bar line)."""
     from models.music.midi_io import write_midi
     from models.music.musicxml import write_musicxml
     from models.music.render import available_renderer, render_wav
@@ -51,7 +54,7 @@ def export_piece(
         elif audio:
             progress(0.85, "rendering audio")
             wav = render_wav(midi_path, midi_path.with_suffix(".wav"),
-                             min_duration_sec=piece.duration_sec)  # fmt: skip
+                             min_duration_sec=piece.duration_sec, tail=tail)  # fmt: skip
             written["wav"] = str(wav)
     except BaseException:
         for path in written.values():

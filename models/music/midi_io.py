@@ -1,11 +1,17 @@
 """The one module that owns MIDI conversion: Piece <-> MIDI files (via pretty_midi and mido).
 
-Chord symbols travel as marker meta events (FF 06) on the conductor track, one per chord at its
-start. pretty_midi writes lyrics and text events but not markers, so `write_midi` adds them with
+Chord symbols and section names ("Intro", "Verse 1", "Drop") travel as marker meta events (FF 06)
+on the conductor track, one per chord or section at its start (a section first when both share a
+tick). pretty_midi writes lyrics and text events but not markers, so `write_midi` adds them with
 mido to the file pretty_midi made. Markers are what DAWs import as their marker/arranger lane:
 Cubase and Nuendo ("Import Markers" in the MIDI File preferences), Logic Pro, Studio One and
 Reaper show them on import; Ableton Live and notation programs (MuseScore) ignore them, which is
 why the MusicXML export writes chord symbols of its own.
+
+The same pass ends every track at the piece's last bar line (pretty_midi ends each one a tick
+after its last event), so a loop dragged into a DAW is exactly its bars long, and stems of one
+piece all have the same length. A note that rings past the bar line is never cut: the track
+then ends where that note ends.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from models.errors import InputError
-from models.music.piece import CHORD_SYMBOL, ChordMark, Note, Piece, Track
+from models.music.piece import CHORD_SYMBOL, ChordMark, Note, Piece, SectionMark, Track
 from models.music.theory import Key
 
 if TYPE_CHECKING:
@@ -26,7 +32,8 @@ MAX_MIDI_BYTES = 20 * 1024 * 1024
 
 
 def write_midi(piece: Piece, path: Path) -> Path:
-    """Write a piece as a standard MIDI file with tempo, meter and key signature."""
+    """Write a piece as a standard MIDI file with tempo, meter and key signature, its chord and
+    section markers, every track ending at the last bar line. Atomic (a .part file, replaced)."""
     import pretty_midi
 
     pm = pretty_midi.PrettyMIDI(initial_tempo=float(piece.tempo_bpm))
@@ -50,16 +57,17 @@ def write_midi(piece: Piece, path: Path) -> Path:
         pm.instruments.append(inst)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".part")
-    if piece.chords:
-        _with_markers(pm, piece).save(str(tmp))
-    else:
-        pm.write(str(tmp))
-    tmp.replace(path)  # never leave a half-written file under the final name
+    try:
+        _finish(pm, piece).save(str(tmp))
+        tmp.replace(path)  # never leave a half-written file under the final name
+    finally:
+        tmp.unlink(missing_ok=True)
     return path
 
 
-def _with_markers(pm: pretty_midi.PrettyMIDI, piece: Piece) -> mido.MidiFile:
-    """pretty_midi's file with a marker per chord symbol on its first (conductor) track."""
+def _finish(pm: pretty_midi.PrettyMIDI, piece: Piece) -> mido.MidiFile:
+    """pretty_midi's file with a marker per section and chord symbol on its first (conductor)
+    track, and every track ending at the last bar line or its last event, whichever is later."""
     import mido
 
     buffer = io.BytesIO()
@@ -67,23 +75,41 @@ def _with_markers(pm: pretty_midi.PrettyMIDI, piece: Piece) -> mido.MidiFile:
     buffer.seek(0)
     midi = mido.MidiFile(file=buffer, charset="latin1")
     sec_per_beat = 60.0 / piece.tempo_bpm
+    labels = [(s.start_beats, s.name) for s in piece.sections]  # before chords at the same tick
+    labels += [(mark.start_beats, mark.text) for mark in piece.chords]
+    markers = [
+        (
+            pm.time_to_tick(max(start, 0.0) * sec_per_beat),
+            mido.MetaMessage("marker", text=text.encode("latin-1", "replace").decode("latin-1")),
+        )
+        for start, text in labels
+    ]
+    # Ticks straight from beats: one tempo, so the bar line is an exact whole tick.
+    end = int(round(piece.total_beats * midi.ticks_per_beat))
+    midi.tracks = [
+        _retimed(track, markers if i == 0 else [], end) for i, track in enumerate(midi.tracks)
+    ]
+    return midi
+
+
+def _retimed(track: mido.MidiTrack, extra: list[tuple[int, object]], end: int) -> mido.MidiTrack:
+    """The track with `extra` (absolute tick, message) merged in and its end_of_track at `end`,
+    or at its last event if that is later."""
+    import mido
+
     events, tick = [], 0
-    for msg in midi.tracks[0]:
+    for msg in track:
         tick += msg.time
         if msg.type != "end_of_track":
             events.append((tick, msg))
-    for mark in piece.chords:  # after the tempo, meter and key at the same tick (sort is stable)
-        text = mark.text.encode("latin-1", "replace").decode("latin-1")
-        start = pm.time_to_tick(max(mark.start_beats, 0.0) * sec_per_beat)
-        events.append((start, mido.MetaMessage("marker", text=text)))
-    events.sort(key=lambda event: event[0])
-    track, last = mido.MidiTrack(), 0
+    events += extra
+    events.sort(key=lambda event: event[0])  # stable: tempo, meter and key stay first at tick 0
+    out, last = mido.MidiTrack(), 0
     for at, msg in events:
-        track.append(msg.copy(time=at - last))
+        out.append(msg.copy(time=at - last))
         last = at
-    track.append(mido.MetaMessage("end_of_track", time=max(tick - last, 0)))
-    midi.tracks[0] = track
-    return midi
+    out.append(mido.MetaMessage("end_of_track", time=max(end, last) - last))
+    return out
 
 
 def open_midi(path: Path) -> pretty_midi.PrettyMIDI:
@@ -91,8 +117,9 @@ def open_midi(path: Path) -> pretty_midi.PrettyMIDI:
     return _load(path)[0]
 
 
-def _load(path: Path) -> tuple[pretty_midi.PrettyMIDI, list[tuple[int, str]]]:
-    """The parsed file and its markers as (absolute tick, text), in time order."""
+def _load(path: Path) -> tuple[pretty_midi.PrettyMIDI, list[tuple[int, str]], float]:
+    """The parsed file, its markers as (absolute tick, text) in time order, and where its
+    longest track ends (end of track), in quarter-note beats."""
     import mido
     import pretty_midi
 
@@ -108,25 +135,27 @@ def _load(path: Path) -> tuple[pretty_midi.PrettyMIDI, list[tuple[int, str]]]:
         )
     try:
         midi = mido.MidiFile(str(path), charset="latin1")  # what pretty_midi would read
-        markers = []
+        markers, end = [], 0
         for track in midi.tracks:
             tick = 0
             for msg in track:
                 tick += msg.time
                 if msg.type == "marker":
                     markers.append((tick, msg.text))
+            end = max(end, tick)
         pm = pretty_midi.PrettyMIDI(mido_object=midi)  # parsed once, shared with pretty_midi
     except Exception as exc:  # pretty_midi/mido raise many types for corrupt data
         raise InputError(f"{path.name} is not a readable MIDI file ({exc}).") from exc
-    return pm, sorted(markers, key=lambda marker: marker[0])
+    return pm, sorted(markers, key=lambda marker: marker[0]), end / midi.ticks_per_beat
 
 
 def read_midi(path: Path) -> Piece:
     """Read a MIDI file into a Piece (tempo, meter and key from the file when present; chord
-    symbols from its markers, each lasting until the next or the end)."""
+    symbols from its markers, each lasting until the next or the end; the other markers, such
+    as "Verse" or "Chorus", as sections)."""
     import pretty_midi
 
-    pm, markers = _load(path)
+    pm, markers, end_beats = _load(path)
     tempo = float(pm.get_tempo_changes()[1][0]) if len(pm.get_tempo_changes()[1]) else 120.0
     meter = (4, 4)
     if pm.time_signature_changes:
@@ -151,10 +180,15 @@ def read_midi(path: Path) -> Piece:
     ]
     total = max((n.start_beats + n.dur_beats for t in tracks for n in t.notes), default=0.0)
     bar = meter[0] * 4.0 / meter[1]
-    # Only markers that read as chord symbols: DAWs also mark sections ("Verse", "Chorus").
+    # Markers that read as chord symbols are chords; DAWs also mark sections ("Verse", "Chorus").
     texts = [(round(pm.tick_to_time(t) / beat, 6), x.strip()) for t, x in markers]
+    texts = [(s, x) for s, x in texts if x]
     starts = [(s, x) for s, x in texts if CHORD_SYMBOL.match(x)]
-    bars = max(1, int(-(-round(total, 3) // bar)), *(int(s // bar) + 1 for s, _ in starts))
+    sections = [SectionMark(s, x) for s, x in texts if not CHORD_SYMBOL.match(x)]
+    bars = max(1, int(-(-round(total, 3) // bar)), *(int(s // bar) + 1 for s, _ in texts))
+    if abs(end_beats / bar - round(end_beats / bar)) < 1e-3:  # a track ends on a bar line: a loop
+        bars = max(bars, round(end_beats / bar))  # with rests at its end keeps its length
     ends = [s for s, _ in starts[1:]] + [bars * bar]  # each chord lasts until the next
     chords = [ChordMark(s, ends[i] - s, text) for i, (s, text) in enumerate(starts)]
-    return Piece(key=key, tempo_bpm=tempo, meter=meter, bars=bars, tracks=tracks, chords=chords)
+    return Piece(key=key, tempo_bpm=tempo, meter=meter, bars=bars, tracks=tracks, chords=chords,
+                 sections=sections)  # fmt: skip

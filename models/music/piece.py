@@ -43,9 +43,21 @@ class ChordMark:
     names: tuple[tuple[int, str], ...] = ()
 
 
+@dataclass(frozen=True)
+class SectionMark:
+    """Where a section of the arrangement starts: "Intro", "Verse 1", "Chorus", "Drop".
+
+    Written as a MIDI marker, which DAWs show on their marker/arranger lane; it lasts until the
+    next section or the end of the piece."""
+
+    start_beats: float
+    name: str
+
+
 @dataclass
 class Piece:
-    """Tracks plus the facts a producer asks about: key, tempo, meter, length; chord symbols."""
+    """Tracks plus the facts a producer asks about: key, tempo, meter, length; chord symbols and
+    section names."""
 
     key: Key
     tempo_bpm: float
@@ -53,6 +65,7 @@ class Piece:
     bars: int
     tracks: list[Track] = field(default_factory=list)
     chords: list[ChordMark] = field(default_factory=list)  # in time order, none by default
+    sections: list[SectionMark] = field(default_factory=list)  # in time order, none by default
 
     @property
     def beats_per_bar(self) -> float:

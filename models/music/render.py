@@ -1,9 +1,14 @@
-"""MIDI -> WAV with the General MIDI soundfont pretty_midi ships (TimGM6mb.sf2).
+"""MIDI -> WAV with a General MIDI soundfont.
+
+Soundfonts, in order of preference: the file named by the CADENZA_SOUNDFONT environment variable,
+else FluidR3 GM when the Debian package `fluid-soundfont-gm` is installed (141 MB, fuller and
+more realistic), else the small TimGM6mb.sf2 pretty_midi ships (6 MB, always there).
 
 Renderers, in order of preference: `tinysoundfont` (a PyPI wheel, no system packages; installed
 with `pip install --no-deps tinysoundfont` because its pyaudio dependency is only for live
 playback), else the `fluidsynth` command (Debian package). Both give 16-bit stereo WAV at
-44.1 kHz, peak-normalised to -1 dBFS, with a release tail after the last note.
+44.1 kHz, peak-normalised to -1 dBFS, with a release tail after the last note (or none, for a
+loop). `render_audio` gives the unnormalised audio, for stems that share one gain (stems.py).
 """
 
 from __future__ import annotations
@@ -28,6 +33,12 @@ if TYPE_CHECKING:
     from models.music.piece import Piece
 
 SOUNDFONT_NAME = "TimGM6mb.sf2"
+SOUNDFONT_ENV = "CADENZA_SOUNDFONT"
+FLUIDR3_PATHS = (  # Debian/Ubuntu's fluid-soundfont-gm, then where other distributions put it
+    Path("/usr/share/sounds/sf2/FluidR3_GM.sf2"),
+    Path("/usr/share/soundfonts/FluidR3_GM.sf2"),
+)
+FLUIDR3_HINT = "sudo apt-get install fluid-soundfont-gm"
 TAIL_SEC = 1.5  # instruments ring on after the last note-off
 PEAK_DBFS = -1.0
 MAX_RENDER_SEC = 30 * 60  # a producer's MIDI, not a day-long loop
@@ -53,12 +64,48 @@ class WavInfo:
 
 
 def soundfont_path() -> Path | None:
+    """The soundfont to render with: $CADENZA_SOUNDFONT, else FluidR3 GM if installed, else
+    pretty_midi's TimGM6mb.sf2 (None if even that is missing).
+
+    A CADENZA_SOUNDFONT that names no readable file is a ModelError, not a silent fallback: the
+    producer asked for that sound."""
+    chosen = os.environ.get(SOUNDFONT_ENV, "").strip()
+    if chosen:
+        path = Path(chosen).expanduser()
+        if not path.is_file() or not os.access(path, os.R_OK):
+            raise ModelError(
+                f"{SOUNDFONT_ENV} is set to {chosen}, but there is no readable soundfont file "
+                f"there; point it at an .sf2 file, or unset it to use the default soundfont."
+            )
+        return path
+    return fluidr3_path() or bundled_soundfont_path()
+
+
+def fluidr3_path() -> Path | None:
+    """FluidR3_GM.sf2 from the `fluid-soundfont-gm` package, if it is installed."""
+    return next((path for path in FLUIDR3_PATHS if path.is_file()), None)
+
+
+def bundled_soundfont_path() -> Path | None:
     """The General MIDI soundfont inside the pretty_midi package, if it is there."""
     spec = importlib.util.find_spec("pretty_midi")
     if spec is None or not spec.origin:
         return None
     path = Path(spec.origin).parent / SOUNDFONT_NAME
     return path if path.is_file() else None
+
+
+def soundfont_name(path: Path | None = None) -> str:
+    """How a reply names the soundfont in use (or `path`): "FluidR3 GM", "TimGM6mb", or the
+    file's name when CADENZA_SOUNDFONT chose it. Raises as `soundfont_path` does."""
+    path = soundfont_path() if path is None else path
+    if path is None:
+        return "no soundfont"
+    if path in FLUIDR3_PATHS:
+        return "FluidR3 GM"
+    if path == bundled_soundfont_path():
+        return "TimGM6mb"
+    return f"{path.name} (from {SOUNDFONT_ENV})"
 
 
 def available_renderer() -> str | None:
@@ -74,13 +121,15 @@ def has_tinysoundfont() -> bool:
     return importlib.util.find_spec("tinysoundfont") is not None
 
 
-def render_piece(piece: Piece, wav_path: Path, sample_rate: int = 44100) -> Path:
-    """Render a Piece: written to a temporary MIDI file, then `render_wav`."""
+def render_piece(piece: Piece, wav_path: Path, sample_rate: int = 44100, tail: bool = True) -> Path:
+    """Render a Piece: written to a temporary MIDI file, then `render_wav`. `tail=False`: the
+    WAV is exactly the piece's length (a loop)."""
     from models.music.midi_io import write_midi
 
     with tempfile.TemporaryDirectory(prefix="cadenza-render-") as tmp:
         midi = write_midi(piece, Path(tmp) / "piece.mid")
-        return render_wav(midi, wav_path, sample_rate, min_duration_sec=piece.duration_sec)
+        return render_wav(midi, wav_path, sample_rate, min_duration_sec=piece.duration_sec,
+                          tail=tail)  # fmt: skip
 
 
 def render_wav(
@@ -88,14 +137,52 @@ def render_wav(
     wav_path: Path,
     sample_rate: int = 44100,
     min_duration_sec: float = 0.0,
+    tail: bool = True,
 ) -> Path:
     """Render a MIDI file to a 16-bit stereo WAV. Atomic: a failure leaves no file behind.
 
     Every track plays with its own General MIDI program (drums on channel 10). The audio lasts
     until the last note ends (at least `min_duration_sec`) plus a 1.5 s tail, and its peak is
-    normalised to -1 dBFS.
+    normalised to -1 dBFS. `tail=False` (a loop): no tail, and the audio stops exactly at
+    `min_duration_sec` when it is given, cutting whatever rings past it.
     """
     midi_path, wav_path = Path(midi_path), Path(wav_path)
+    _renderer_and_soundfont(midi_path)  # before parsing: say what to install first
+    pm = load_midi(midi_path)
+    if tail:
+        seconds = max(pm.get_end_time(), min_duration_sec) + TAIL_SEC
+    else:
+        seconds = min_duration_sec if min_duration_sec > 0 else pm.get_end_time()
+    if seconds > MAX_RENDER_SEC:
+        raise InputError(
+            f"{midi_path.name} lasts {seconds / 60:.0f} minutes; I render up to "
+            f"{MAX_RENDER_SEC // 60} minutes of audio."
+        )
+    audio = render_audio(midi_path, int(round(seconds * sample_rate)), sample_rate, pm)
+    write_wav(normalise(audio, PEAK_DBFS), wav_path, sample_rate)
+    return wav_path
+
+
+def render_audio(
+    midi_path: Path,
+    frames: int,
+    sample_rate: int = 44100,
+    pm: pretty_midi.PrettyMIDI | None = None,
+) -> np.ndarray:
+    """Unnormalised float stereo audio of a MIDI file, shape (frames, 2): exactly `frames`
+    long, cut or padded with silence. `pm` is the file already parsed, if it is at hand.
+
+    Not normalised, so several renders keep their relative levels (stems mixed with one gain).
+    """
+    midi_path = Path(midi_path)
+    renderer, soundfont = _renderer_and_soundfont(midi_path)
+    if renderer == "tinysoundfont":
+        return _render_tinysoundfont(pm or load_midi(midi_path), soundfont, sample_rate, frames)
+    return _render_fluidsynth(midi_path, soundfont, sample_rate, frames)
+
+
+def _renderer_and_soundfont(midi_path: Path) -> tuple[str, Path]:
+    """The renderer and soundfont to use, or a ModelError saying what to install."""
     renderer = available_renderer()
     if renderer is None:
         raise ModelError(
@@ -109,20 +196,7 @@ def render_wav(
             f"reinstall it: `pip install --force-reinstall pretty_midi`. "
             f"The MIDI file is still there: {midi_path}"
         )
-    pm = load_midi(midi_path)
-    seconds = max(pm.get_end_time(), min_duration_sec) + TAIL_SEC
-    if seconds > MAX_RENDER_SEC:
-        raise InputError(
-            f"{midi_path.name} lasts {seconds / 60:.0f} minutes; I render up to "
-            f"{MAX_RENDER_SEC // 60} minutes of audio."
-        )
-    frames = int(round(seconds * sample_rate))
-    if renderer == "tinysoundfont":
-        audio = _render_tinysoundfont(pm, soundfont, sample_rate, frames)
-    else:
-        audio = _render_fluidsynth(midi_path, soundfont, sample_rate, frames)
-    write_wav(normalise(audio, PEAK_DBFS), wav_path, sample_rate)
-    return wav_path
+    return renderer, soundfont
 
 
 def load_midi(path: Path) -> pretty_midi.PrettyMIDI:
@@ -182,7 +256,10 @@ def _render_tinysoundfont(
     mix = np.zeros((frames, 2), dtype=np.float32)
     for events in _events(pm, sample_rate):
         synth = tinysoundfont.Synth(samplerate=sample_rate)
-        sfid = synth.sfload(str(soundfont))
+        try:
+            sfid = synth.sfload(str(soundfont))
+        except RuntimeError as exc:  # not a SoundFont 2 file, or a truncated one
+            raise ModelError(f"{soundfont} is not a usable soundfont ({exc}).") from exc
         out = np.zeros((frames, 2), dtype=np.float32)
         view = memoryview(out).cast("B")
         bytes_per_frame = out.strides[0]

@@ -134,6 +134,10 @@ def read_drums(req: Request) -> Route:
     other = OTHER_PARTS.search(req.text)
     if other and re.search(r"\b(?:no|without)\s+$", req.text[: other.start()], re.I):
         other = None  # "a beat with no piano"
+    if other and not re.search(r"\bvocals?\b", other.group(0), re.I):  # a beat with chords: a track
+        track = owner_of("track")
+        if track is not None and "track" in READERS:
+            return READERS["track"](req.as_intent(track))
     if other and re.search(r"melod|lead|vocal", other.group(0), re.I):
         note = (f"I wrote the drums only: {other.group(0)} over a beat come with full tracks, "
                 "which I can't write yet. Nearest now: 'compose a melody in A minor' writes a "
@@ -244,6 +248,13 @@ def read_modify(req: Request) -> Route:
     args = current.args()
     changes = _changes(req, current, args)
     said = {k: v for k, v in req.slots.values.items() if k in req.intent.slots}
+    if current.tool in ("track", "edit_track"):  # tempo, key, length: the parts kept as they are
+        from assistant.core.routing.track_slots import track_change
+
+        if (route := track_change(current, changes, said, req.text)) is not None:
+            return replace(route, confidence=req.score)
+        if current.tool == "edit_track":
+            return req.ask("what", title=current.title)
     if current.tool == "chords":  # its own instrument words ("synth bass" is the bass); a new key
         said.pop("instrument", None)
         if "replace" in changes:  # "make the second chord minor" names a chord, not the key

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from assistant.core.routing import track_readers  # noqa: F401 (registers the track readers)
 from assistant.core.routing.planner import choices_question, clauses, pick_choice
 from assistant.core.routing.readers import INTENT_READERS, reader_for
 from assistant.core.routing.route import Request, Route

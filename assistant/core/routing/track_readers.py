@@ -1,0 +1,91 @@
+"""Readers of the track tools: a full track, an edit of one part of the current song, a question
+about the current song, and stems for a DAW. Registered by tool name (readers.reader)."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from assistant.core.routing.messages import tool_args
+from assistant.core.routing.readers import READERS, read_modify, reader
+from assistant.core.routing.route import Request, Route
+from assistant.core.routing.track_slots import edit_args, export_args, track_args
+from models.intents.intent import Intent, owner_of, shipped_intents
+
+if TYPE_CHECKING:
+    from assistant.store.songs import Song
+
+OWN_EDITS = ("drums", "chords", "bass")  # songs whose tool rewrites its own part on a change
+
+
+def _modify() -> Intent:
+    return next(i for i in shipped_intents() if i.name == "modify")
+
+
+@reader("track")
+def read_track(req: Request) -> Route:
+    """Genre, parts and instruments, form and length words, a typed progression."""
+    args = {**req.said("track"), **track_args(req.text)}
+    note = None
+    if "genre" not in args:
+        note = "No genre named, so it is pop; say 'make it lo-fi' (or house, trap...) to change it."
+    return req.call("track", tool_args("track", args), note)
+
+
+def song_genre(song: Song) -> str | None:
+    """The genre a song's parts are written in: a track's own, else its style's."""
+    from models.arrangement.genres import find_genre
+
+    genre = song.extra.get("genre") if song.extra else None
+    return genre or (find_genre(song.style) if song.style else None)
+
+
+def _midi(req: Request) -> tuple[Song | None, str | None]:
+    current = req.state.current if req.state else None
+    return current, (current.files.get("midi") if current is not None else None)
+
+
+@reader("edit_track")
+def read_edit(req: Request) -> Route:
+    """An edit of one part of the current song. A beat's or a progression's own change ("make
+    the drums busier" on a beat) is its tool's follow-up; chords or bass added to a beat are
+    written over it by the chords tool, locked to its kick."""
+    current, midi = _midi(req)
+    if current is None or midi is None:
+        return req.ask("no_song")
+    args = edit_args(req.text)
+    action, part = args.get("action"), args.get("part")
+    if current.tool in OWN_EDITS and action in ("change", None):
+        return read_modify(req.as_intent(_modify()))
+    if current.tool == "drums" and action == "add" and part in ("chords", "bass"):
+        tool = "bass" if part == "bass" else "chords"
+        owner = owner_of(tool)
+        if owner is not None:
+            return READERS[tool](req.as_intent(owner))
+    if action is None or (action in ("remove", "change", "swap") and not part):
+        return req.ask("part")
+    args["file"] = midi
+    if genre := song_genre(current):
+        args.setdefault("genre", genre)
+    args.update(req.said("edit_track"))
+    return req.call("edit_track", tool_args("edit_track", args))
+
+
+@reader("song_info")
+def read_info(req: Request) -> Route:
+    current, midi = _midi(req)
+    if current is None or midi is None:
+        return req.ask("no_song")
+    as_text = re.search(r"\b(?:as (?:a )?text|text file|write (?:out|down)|bar by bar)\b",
+                        req.text, re.I)  # fmt: skip
+    if current.tool == "chords" and as_text:  # the progression's own chart
+        return read_modify(req.as_intent(_modify()))
+    return req.call("song_info", {"file": midi, **({"chords_text": True} if as_text else {})})
+
+
+@reader("export_stems")
+def read_export(req: Request) -> Route:
+    current, midi = _midi(req)
+    if current is None or midi is None:
+        return req.ask("no_song")
+    return req.call("export_stems", {"file": midi, **export_args(req.text)})

@@ -1,0 +1,1 @@
+"""Arrangement parts written over a progression: the pop lead melody (`lead`)."""

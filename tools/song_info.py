@@ -1,0 +1,65 @@
+"""`song_info`: what is in the current song, read from its MIDI file (key, tempo, meter, length,
+each part with its instrument and range, the chords bar by bar), without making a new one."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from tools.base import ToolContext, ToolResult, tool
+
+
+@tool(cli_name="info", cli_argument="file")
+def song_info(
+    ctx: ToolContext,
+    file: Annotated[str, Field(max_length=500)],
+    chords_text: bool = False,
+) -> ToolResult:
+    """Tell what a song holds: key, tempo, meter, bars, parts and ranges, chords bar by bar.
+
+    Args:
+        file: The song's MIDI file.
+        chords_text: Also write its chords, bar by bar, as a text file.
+    """
+    from models.arrangement.edit import part_role
+    from models.arrangement.preview import bar_chords, chord_rows, part_grid, piece_sections
+    from models.music.midi_io import read_midi
+    from models.music.theory import midi_name
+    from models.music.vocabulary import MIDI_SUFFIXES
+
+    path = ctx.input_path(file, MIDI_SUFFIXES)
+    piece = read_midi(path)
+    meter = f"{piece.meter[0]}/{piece.meter[1]}"
+    tempo = round(piece.tempo_bpm / (1.5 if piece.meter == (6, 8) else 1.0))
+    parts = []
+    for t in piece.tracks:
+        if not t.notes:
+            continue
+        low, high = min(n.pitch for n in t.notes), max(n.pitch for n in t.notes)
+        span = "" if t.is_drum else f", {midi_name(low, piece.key)} to {midi_name(high, piece.key)}"
+        parts.append({"name": t.name, "role": part_role(t), "program": t.program,
+                      "notes": len(t.notes), "lowest": low, "highest": high,
+                      "text": f"{t.name}: {len(t.notes)} notes{span}"})  # fmt: skip
+    symbols = bar_chords(piece)
+    summary = (f"{path.name}: {piece.key.name}, {meter} at {tempo} bpm, {piece.bars} bars "
+               f"({piece.duration_sec:.0f} s), {len(parts)} part{'s' if len(parts) != 1 else ''}: "
+               + "; ".join(p["text"] for p in parts) + ".")  # fmt: skip
+    if not piece.chords:
+        summary += " It carries no chord symbols."
+    files = []
+    if chords_text and piece.chords:
+        out = ctx.output_path(path.stem + "-chords", ".txt")
+        lines = [f"{path.stem}: {piece.key.name}, {meter} at {tempo} bpm"]
+        lines += [f"bar {b + 1}: {s}" for b, s in enumerate(symbols)]
+        out.write_text("\n".join(lines) + "\n")
+        files.append(str(out))
+        summary += f" The chords, bar by bar, are in {out.name}."
+    preview = part_grid(piece, piece_sections(piece))
+    if piece.chords:
+        preview += "\n\nChords:\n" + chord_rows(piece, piece_sections(piece), max_lines=16)
+    data = {"key": piece.key.name, "tempo": tempo, "meter": meter, "bars": piece.bars,
+            "duration_sec": round(piece.duration_sec, 2),
+            "parts": [{k: v for k, v in p.items() if k != "text"} for p in parts],
+            "chords": symbols}  # fmt: skip
+    return ToolResult(summary=summary, data=data, files=files, preview=preview)

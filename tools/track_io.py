@@ -63,7 +63,8 @@ def band_words(arrangement: Arrangement) -> str:
         elif p.role == "bass":
             words.append(p.instrument if "bass" in p.instrument else f"{p.instrument} bass")
         elif p.role in ("chords", "pad"):
-            words.append(f"{p.instrument} {'chords' if p.role == 'chords' else 'pad'}")
+            kind = "chords" if p.role == "chords" else "pad"
+            words.append(p.instrument if p.instrument.endswith(kind) else f"{p.instrument} {kind}")
         else:
             words.append(f"{an(p.instrument)} {p.instrument} {p.name}")
     if not words:  # the composition engine's voices (Soprano, Alto...): their own names

@@ -30,7 +30,7 @@ INSTRUMENT_RE = re.compile(
     r"marimba|bells|kalimba|violin|cello|harmonica|saw lead|synth lead|pluck|synth|voice)\b",
     re.I,
 )
-SONG = re.compile(r"\b(?:full|whole|complete|entire) (?:song|track|arrangement|structure)|"
+SONG = re.compile(r"\b(?:full|whole|complete|entire) (?:[\w-]+ ){0,2}(?:song|arrangement|structure)|"
                   r"\bsong (?:structure|form)\b|\bwith (?:an )?intro and (?:an )?outro\b|"
                   r"\bbuild(?:-up)? and (?:a )?drop\b|\b(?:a|the) drop\b", re.I)  # fmt: skip
 SECONDS = re.compile(r"\b(?:about |around |roughly )?(\d{1,3}|a|one|two|three) "

@@ -457,8 +457,7 @@ def speed_section(cold_runs: int) -> dict:
     print(f"| 8-bar lo-fi track ({parts} parts), models loaded: `arrange` | **{a_ms['median']:.0f} "
           f"ms** median of 10 seeds (max {a_ms['max']:.0f} ms; goal: under 100 ms without "
           f"audio) |")  # fmt: skip
-    print(f"| of which finding the genre (`get_genre`, which re-reads the preset files on every "
-          f"call) | {out['get_genre_ms']:.0f} ms median |")  # fmt: skip
+    print(f"| of which finding the genre (`get_genre`) | {out['get_genre_ms']:.0f} ms median |")
     print(f"| then its files: MIDI (`write_midi`) / MusicXML (`write_musicxml`) | "
           f"{out['write_midi_ms']['median']:.0f} ms / {out['write_musicxml_ms']['median']:.0f} "
           f"ms median |")  # fmt: skip

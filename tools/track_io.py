@@ -54,8 +54,14 @@ def band_words(arrangement: Arrangement) -> str:
     from tools.harmony_io import an
 
     played = {t.name.split(" (")[0].lower() for t in arrangement.piece.tracks}
+    composed = arrangement.genre.engine == "composition"
     words = []
     for p in arrangement.parts:
+        if composed and p.role in ("lead", "pad") and p.rhythm is None and p.name in (
+                "lead", "voices"):  # fmt: skip
+            words.append(f"{an(p.instrument)} {p.instrument} tune" if p.role == "lead" else
+                         f"{p.instrument} harmony in three parts")  # fmt: skip
+            continue
         if p.name not in played:
             continue
         if p.role == "drums":
@@ -66,7 +72,8 @@ def band_words(arrangement: Arrangement) -> str:
             kind = "chords" if p.role == "chords" else "pad"
             words.append(p.instrument if p.instrument.endswith(kind) else f"{p.instrument} {kind}")
         else:
-            words.append(f"{an(p.instrument)} {p.instrument} {p.name}")
+            name = p.instrument if p.instrument.endswith(p.name) else f"{p.instrument} {p.name}"
+            words.append(f"{an(name)} {name}")
     if not words:  # the composition engine's voices (Soprano, Alto...): their own names
         words = [t.name for t in arrangement.piece.tracks]
     return ", ".join(words[:-1]) + (" and " if len(words) > 1 else "") + words[-1]

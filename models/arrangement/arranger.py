@@ -36,6 +36,10 @@ from models.music.piece import Piece
 from models.music.theory import Key
 
 METERS = {"4/4": (4, 4), "3/4": (3, 4), "6/8": (6, 8)}
+# Part names producers use for a role the band may not have under that name.
+ROLE_ALIASES = {"keys": "chords", "piano": "chords", "guitar": "chords", "melody": "lead",
+                "tune": "lead", "topline": "lead", "hook": "lead", "strings": "pad",
+                "808": "bass", "bassline": "bass", "beat": "drums"}  # fmt: skip
 # Keys a producer meets most, by mode: a track without a key gets one of these by its seed.
 COMMON_KEYS = {"major": (0, 7, 2, 5, 10, 3, 9, 4), "minor": (9, 4, 2, 0, 7, 6, 11, 5)}
 
@@ -138,7 +142,8 @@ def with_instrument(parts: list[PartSpec], target: str, word: str) -> list[PartS
                 rhythm = None  # a guitar strums where a piano pulsed: the style's own pattern
             parts[i] = replace(new, low=p.low, high=p.high, density=p.density, rhythm=rhythm)
             return parts
-    return [*parts, part_for(target, word)]
+    role = ROLE_ALIASES.get(target, target)  # "keys=rhodes" in a band without keys: chords
+    return [*parts, part_for(role, word, target if target != role else None)]
 
 
 def _voicing(instrument: str) -> str:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from models.arrangement.track import Arrangement
 
 LEAD_RANGE = (60, 79)  # a singable lead, C4 to G5
+CANDIDATES = 4  # progressions written per section, the clearest in its key kept
 
 
 def _clamp(x: float) -> float:
@@ -77,7 +78,7 @@ def _section(out: Arrangement, sec: Section) -> tuple[dict, list[Segment]]:
         bass_style=bass.rhythm if bass else None, tempo_bpm=out.tempo_bpm, seed=seed,
         kicks=kicks,
     )  # fmt: skip
-    harmony = harmony_engine().write(hreq)
+    harmony = _clearest(hreq, out.key)
     if chords is not None and chords.name in sec.parts:
         notes[chords.name] = harmony.chord_notes
     if "bass" in playing:
@@ -92,6 +93,36 @@ def _section(out: Arrangement, sec: Section) -> tuple[dict, list[Segment]]:
     if "lead" in playing:
         notes[playing["lead"].name] = _lead(out, sec, playing["lead"], harmony.segments, seed)
     return notes, harmony.segments
+
+
+def _clearest(req, key):  # noqa: ANN001, ANN202
+    """Of CANDIDATES progressions the model writes for a section, the one that states the key
+    most clearly: the largest margin of its chord tones' key correlation (Krumhansl profiles)
+    over the next best key. A typed progression is played as it is."""
+    from dataclasses import replace
+
+    from models.harmony.engine import get_engine
+
+    engine = get_engine()
+    if req.progression is not None:
+        return engine.write(req)
+    tries = [engine.write(replace(req, seed=(req.seed + 7919 * k) % 2**31))
+             for k in range(CANDIDATES)]  # fmt: skip
+    return max(tries, key=lambda h: key_margin(h.segments, key))
+
+
+def key_margin(segments: list[Segment], key) -> float:  # noqa: ANN001
+    """How much better the chords' tones fit `key` than any other key (root counted twice)."""
+    from models.music.theory import key_scores
+
+    pitches, durs = [], []
+    for seg in segments:
+        for pc in (*seg.chord.pcs, seg.chord.bass_pc):
+            pitches.append(pc)
+            durs.append(seg.length)
+    scores = {(k.tonic_pc, k.mode): v for k, v in key_scores(pitches, durs).items()}
+    asked = scores.pop((key.tonic_pc, key.mode))
+    return asked - max(scores.values())
 
 
 def _mood(out: Arrangement) -> str | None:
@@ -170,4 +201,17 @@ def composed(out: Arrangement) -> None:
         ChordMark(start, starts[i + 1] - start, chord_name(chord, out.key, short=True))
         for i, (start, chord) in enumerate(composition.chords)
     ]
+    _band_over(out, [p for p in out.parts if p is not lead and p is not voices])
 
+
+def _band_over(out: Arrangement, parts: list[PartSpec]) -> None:
+    """Drums, a bass or chords asked over a composed tune: written on its chords (and the
+    bass on those drums' kick), as an edit adds them."""
+    from models.arrangement.edit import write_part
+    from models.arrangement.notes import track_name
+    from models.music.piece import Track
+
+    for part in sorted(parts, key=lambda p: p.role != "drums"):  # drums first: the bass locks
+        notes = write_part(out.piece, part, out.genre, out.request.seed)
+        out.piece.tracks.append(Track(track_name(part), part.program, notes,
+                                      is_drum=part.role == "drums"))  # fmt: skip

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -167,25 +167,33 @@ def read_genre(path: Path) -> Genre:
         raise ValueError(f"{path.name}: {exc}") from exc
 
 
-@lru_cache(maxsize=1)
+@cache
 def load_genres(folder: Path = GENRES_DIR) -> dict[str, Genre]:
-    """Every preset in the folder, by name."""
+    """Every preset in the folder, by name (read once per folder)."""
     genres = [read_genre(p) for p in sorted(folder.glob("*.yaml"))]
     return {g.name: g for g in genres}
 
 
+@cache
 def genre_words(folder: Path = GENRES_DIR) -> dict[str, str]:
     """Every word a producer may use for a genre -> its name, longest words first."""
     pairs = [(w, g.name) for g in load_genres(folder).values() for w in (g.name, *g.words)]
     return dict(sorted(pairs, key=lambda pair: -len(pair[0])))
 
 
+@cache
+def _genre_pattern(folder: Path = GENRES_DIR) -> re.Pattern[str]:
+    words = "|".join(re.escape(w) for w in genre_words(folder))
+    return re.compile(rf"(?<![\w-])({words})(?![\w-])", re.I)
+
+
 def find_genre(text: str) -> str | None:
-    """The genre a message names ("a lo-fi beat", "some deep house"), or None."""
-    for word, name in genre_words().items():
-        if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text, re.I):
-            return name
-    return None
+    """The genre a message names ("a lo-fi beat", "some deep house"), or None; the longest
+    name wins where two overlap ("deep house" over "house")."""
+    found = _genre_pattern().findall(text)
+    if not found:
+        return None
+    return genre_words()[max(found, key=len).lower()]
 
 
 def get_genre(word: str) -> Genre:

@@ -25,8 +25,11 @@ def part_grid(piece: Piece, sections: list[tuple[int, int, str]], width: int = 8
     """Rows of parts, a column per bar ('█' plays, '·' rests), in blocks of up to 64 bars (fewer
     at a narrower width), with each section's name over its first bar."""
     per_row = max(8, min(MAX_BARS_PER_ROW, width - LABEL - 1))
-    rows = [(t.name.split(" (")[0][: LABEL - 1], _bars_played(piece, t.notes, piece.bars))
-            for t in piece.tracks]  # fmt: skip
+    heads = [t.name.split(" (")[0] for t in piece.tracks]
+    labels = [head if heads.count(head) == 1 or " (" not in t.name else
+              f"{head[:3]} {t.name.split(' (')[1].rstrip(')')}" for head, t in zip(heads, piece.tracks, strict=True)]  # fmt: skip
+    rows = [(label[: LABEL - 1], _bars_played(piece, t.notes, piece.bars))
+            for label, t in zip(labels, piece.tracks, strict=True)]  # fmt: skip
     lines: list[str] = []
     for first in range(0, piece.bars, per_row):
         last = min(first + per_row, piece.bars)

@@ -97,8 +97,18 @@ def read_slots(req: Request) -> Route:
     return req.call(tool, args)
 
 
+NEURAL = re.compile(r"\b(?:neural|transformer)\b", re.I)
+
+
 @reader("compose")
 def read_compose(req: Request) -> Route:
+    """A new piece from the composition engine; one that names the neural engine is its."""
+    from assistant.core.routing.track_slots import contradiction
+
+    if NEURAL.search(req.text) and (generate := owner_of("generate")) is not None:
+        return READERS["generate"](req.as_intent(generate))
+    if question := contradiction(req.text):
+        return Route(req.intent.name, None, {}, req.score, question=question)
     if LYRIC_WORDS.search(req.text):
         req = _lyrics_quoted(req)
     args = req.said("compose")

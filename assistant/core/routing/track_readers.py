@@ -9,15 +9,16 @@ from typing import TYPE_CHECKING
 from assistant.core.routing.messages import tool_args
 from assistant.core.routing.readers import READERS, read_modify, reader
 from assistant.core.routing.route import Request, Route
-from assistant.core.routing.track_slots import edit_args, export_args, track_args
+from assistant.core.routing.track_slots import contradiction, edit_args, export_args, track_args
 from models.intents.intent import Intent, owner_of, shipped_intents
 
 if TYPE_CHECKING:
     from assistant.store.songs import Song
 
-OWN_EDITS = ("drums", "chords", "bass")  # songs whose tool rewrites its own part on a change
-
-
+# Songs whose own tool rewrites a part on a change ("make the drums busier" on a beat), by the
+# parts it writes; a change of another part (the drums kept in a progression's MIDI) is an edit.
+OWN_EDITS = {"drums": {"drums", None}, "chords": {"chords", "bass", "keys", None},
+             "bass": {"bass", None}}  # fmt: skip
 def _modify() -> Intent:
     return next(i for i in shipped_intents() if i.name == "modify")
 
@@ -25,6 +26,8 @@ def _modify() -> Intent:
 @reader("track")
 def read_track(req: Request) -> Route:
     """Genre, parts and instruments, form and length words, a typed progression."""
+    if question := contradiction(req.text):
+        return Route("track", None, {}, req.score, question=question)
     args = {**req.said("track"), **track_args(req.text)}
     note = None
     if "genre" not in args:
@@ -55,7 +58,7 @@ def read_edit(req: Request) -> Route:
         return req.ask("no_song")
     args = edit_args(req.text)
     action, part = args.get("action"), args.get("part")
-    if current.tool in OWN_EDITS and action in ("change", None):
+    if part in OWN_EDITS.get(current.tool, ()) and action in ("change", None):
         return read_modify(req.as_intent(_modify()))
     if current.tool == "drums" and action == "add" and part in ("chords", "bass"):
         tool = "bass" if part == "bass" else "chords"

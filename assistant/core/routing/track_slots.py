@@ -187,7 +187,7 @@ def track_change(current: Song, changes: dict, said: dict, text: str = "") -> Ro
                      {**edit, "file": midi, **({"genre": genre} if genre else {})}, 1.0)  # fmt: skip
     if re.search(r"\btranspose|\bmove it\b|\bput it in\b", text, re.I):
         said = {**said, **named_key(text)}
-    wanted = {**changes, **said}
+    wanted = {**said, **changes}  # "twice as long": the relative change, not "long" = 32
     midi = current.files.get("midi")
     if midi is None:
         return None
@@ -202,4 +202,24 @@ def track_change(current: Song, changes: dict, said: dict, text: str = "") -> Ro
     if "bars" in wanted and set(wanted) <= {"bars"}:
         return Route("modify", "edit_track", {"action": "length", "file": midi,
                                           "bars": int(wanted["bars"])}, 1.0)  # fmt: skip
+    return None
+
+
+# Words that ask for two things at once: one question, not a guess.
+CONTRADICTIONS = (
+    (re.compile(r"\b(?:fast|quick|uptempo|up-tempo|upbeat)\b", re.I),
+     re.compile(r"\b(?:slow|slowly|downtempo)\b", re.I), "tempo",
+     "Fast or slow? Say a tempo (for example 'at 90 bpm') and I'll write it."),
+    (re.compile(r"\bmajor\b", re.I), re.compile(r"\bminor\b", re.I), "mode",
+     "Major or minor? Say which one and I'll write it."),
+)  # fmt: skip
+
+
+def contradiction(text: str) -> str | None:
+    """One question when a message asks for two opposite things ("a fast slow song")."""
+    for first, second, slot, question in CONTRADICTIONS:
+        settled = slot == "tempo" and re.search(r"\b\d{2,3}\s*(?:bpm|beats)\b|\bat \d{2,3}\b",
+                                                text, re.I)  # fmt: skip
+        if first.search(text) and second.search(text) and not settled:
+            return question
     return None

@@ -96,17 +96,20 @@ def summary_of(arrangement: Arrangement, seed: int) -> str:
 
 def export(ctx: ToolContext, arrangement: Arrangement, stem: str, audio: bool,
            stems: bool) -> tuple[dict[str, str], str | None]:  # fmt: skip
-    """The mix (MIDI, MusicXML, WAV) and, when asked, one MIDI and one WAV per part."""
+    """The mix (MIDI, MusicXML, WAV) and, when asked, one MIDI and one WAV per part. A loop's
+    WAVs end exactly at its last bar line (no ring-out), so they repeat seamlessly in a DAW."""
     from models.music.export import export_piece
 
-    piece = arrangement.piece
-    files, note = export_piece(piece, ctx.output_path(stem, ".mid"), audio, ctx.progress)
+    piece, loop = arrangement.piece, is_loop(arrangement)
+    files, note = export_piece(piece, ctx.output_path(stem, ".mid"), audio, ctx.progress,
+                               tail=not loop)  # fmt: skip
     if stems:
         from tools.stems_io import write_stems
 
+        midi = Path(files["midi"])
         try:
-            written, stem_note = write_stems(ctx, piece, Path(files["midi"]).parent / f"{Path(files['midi']).stem}-stems",
-                                             Path(files["midi"]).stem)  # fmt: skip
+            written, stem_note = write_stems(ctx, piece, midi.parent / f"{midi.stem}-stems",
+                                             midi.stem, tail=not loop, audio=audio)  # fmt: skip
         except BaseException:
             for path in files.values():
                 Path(path).unlink(missing_ok=True)
@@ -114,6 +117,12 @@ def export(ctx: ToolContext, arrangement: Arrangement, stem: str, audio: bool,
         files.update(written)
         note = " ".join(x for x in (note, stem_note) if x) or None
     return files, note
+
+
+def is_loop(arrangement: Arrangement) -> bool:
+    """One section of up to 8 bars, not a song: what a producer loops in a DAW."""
+    return not arrangement.request.song and len(arrangement.sections) == 1 and (
+        arrangement.piece.bars <= 8)  # fmt: skip
 
 
 def track_result(ctx: ToolContext, arrangement: Arrangement, args: dict, stems: bool,
@@ -124,6 +133,9 @@ def track_result(ctx: ToolContext, arrangement: Arrangement, args: dict, stems: 
     stem = f"{a.genre.name}-{'song' if a.request.song else 'track'}-{a.key.tonic_name}{a.key.mode[:3]}-s{seed}"
     files, note = export(ctx, a, stem, audio, stems)
     summary = summary_of(a, seed) + (" " + note if note else "")
+    if is_loop(a) and "wav" in files:
+        summary += (f" The WAV ends exactly at bar {a.piece.bars + 1}, so it loops without a "
+                    "gap.")  # fmt: skip
     sections = sections_of(a)
     preview = part_grid(a.piece, sections)
     chords = chord_rows(a.piece, sections if len(sections) > 1 else [])

@@ -94,7 +94,7 @@ def segments_of(piece: Piece) -> list[Segment]:
 
 
 def chord_marks_for(piece: Piece, segments: list[Segment]) -> list[ChordMark]:
-    from models.arrangement.arranger import chord_marks
+    from models.arrangement.notes import chord_marks
 
     return piece.chords or chord_marks(segments, piece.key)
 
@@ -170,7 +170,7 @@ def _plain(segments: list[Segment]) -> list[Segment]:
 
 def transposed(piece: Piece, semitones: int, key: Key) -> Piece:
     """Every pitched part moved by `semitones` (drums stay), the key and chord marks with it."""
-    from models.arrangement.arranger import chord_marks
+    from models.arrangement.notes import chord_marks
 
     segs = [replace(s, chord=replace(s.chord, root=(s.chord.root + semitones) % 12))
             for s in segments_of(piece)] if piece.chords else []  # fmt: skip

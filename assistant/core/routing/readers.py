@@ -263,6 +263,10 @@ def read_modify(req: Request) -> Route:
 
         if (route := track_change(current, changes, said, req.text)) is not None:
             return replace(route, confidence=req.score)
+        if current.tool == "edit_track" and "meter" in said:
+            return Route(req.intent.name, None, {}, req.score, question=(
+                f"A new meter rewrites every part, so it is a new track: ask for one in "
+                f"{said['meter']} (for example 'a lo-fi track in {said['meter']}')."))  # fmt: skip
         if current.tool == "edit_track":
             return req.ask("what", title=current.title)
     if current.tool == "chords":  # its own instrument words ("synth bass" is the bass); a new key

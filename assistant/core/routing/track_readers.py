@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING
 from assistant.core.routing.messages import tool_args
 from assistant.core.routing.readers import READERS, read_modify, reader
 from assistant.core.routing.route import Request, Route
-from assistant.core.routing.track_slots import contradiction, edit_args, export_args, track_args
+from assistant.core.routing.track_slots import (
+    contradiction,
+    edit_args,
+    export_args,
+    track_args,
+    unknown_genre,
+)
 from models.intents.intent import Intent, owner_of, shipped_intents
 
 if TYPE_CHECKING:
@@ -30,6 +36,8 @@ def read_track(req: Request) -> Route:
         return Route("track", None, {}, req.score, question=question)
     args = {**req.said("track"), **track_args(req.text)}
     note = None
+    if "genre" not in args and (word := unknown_genre(req.text)):
+        args["genre"] = word  # the tool says plainly it has no such genre, and the nearest
     if "genre" not in args:
         note = "No genre named, so it is pop; say 'make it lo-fi' (or house, trap...) to change it."
     return req.call("track", tool_args("track", args), note)

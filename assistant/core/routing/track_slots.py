@@ -223,3 +223,35 @@ def contradiction(text: str) -> str | None:
         if first.search(text) and second.search(text) and not settled:
             return question
     return None
+
+
+# Words before "track", "song", "beat"... that describe it without naming a genre.
+PLAIN_WORDS = {
+    "a", "an", "the", "my", "this", "that", "new", "full", "whole", "complete", "entire",
+    "short", "long", "little", "quick", "simple", "nice", "cool", "good", "great", "another",
+    "different", "first", "second", "backing", "instrumental", "drum", "some", "big",
+    "small", "real", "proper", "fresh", "catchy", "banger", "summer", "club", "dance", "party",
+    "radio", "demo", "rough", "moody", "mellow", "soft", "hard", "heavy", "light", "warm",
+    "minute", "bar", "bars", "loop", "of", "for", "me", "us", "with", "and", "in", "to", "make",
+    "write", "produce", "build", "give", "same", "it", "one", "your", "own", "ambient",
+}  # fmt: skip
+NAMED_BEFORE = re.compile(r"\b([a-z][a-z-]{2,20})\s+(?:track|song|instrumental|beat|"
+                          r"arrangement|tune|jam)\b", re.I)  # fmt: skip
+
+
+def unknown_genre(text: str) -> str | None:
+    """A word that names a genre Cadenza has no preset for ("a polka track"), so the tool can
+    say so instead of writing pop; None when the words before "track" are plain ones."""
+    from models.arrangement.genres import find_genre
+    from models.harmony.engine import MOODS as CHORD_MOODS
+    from models.music.vocabulary import INSTRUMENTS, MOODS, TEMPO_WORDS
+
+    if find_genre(text):
+        return None
+    for m in NAMED_BEFORE.finditer(text):
+        word = m.group(1).lower()
+        plain = word in PLAIN_WORDS or word in MOODS or word in CHORD_MOODS or word in TEMPO_WORDS or (
+            word in INSTRUMENTS)  # fmt: skip
+        if not plain and not re.fullmatch(r"\d+-bars?|\w+-bar", word):
+            return word
+    return None

@@ -20,7 +20,8 @@ from pathlib import Path
 import numpy as np
 
 from models.harmony.chords import Chord
-from models.harmony.data import DATA_DIR, _Pop, _pop909, _varlen, beat_positions
+from models.harmony.data import DATA_DIR, _Pop, _pop909, beat_positions
+from models.music.raw_midi import TEMPO, track_events
 
 TRACK = "MELODY"
 STEPS = 16  # 16th steps in a 4/4 bar
@@ -61,27 +62,16 @@ def _note_spans(body: bytes) -> tuple[list[tuple[int, int, int]], list[tuple[int
     """A MIDI track chunk's (on tick, off tick, pitch) per note and its (tick, tempo) changes.
     A note-on pairs with the next release of its pitch (note-off, or note-on at velocity 0)."""
     spans, tempos, sounding = [], [], {}
-    i, tick, status = 0, 0, 0
-    while i < len(body):
-        delta, i = (body[i], i + 1) if body[i] < 0x80 else _varlen(body, i)
-        tick += delta
-        if body[i] in (0xFF, 0xF0, 0xF7):  # meta or sysex: length, then data
-            kind = body[i + 1] if body[i] == 0xFF else -1
-            length, i = _varlen(body, i + (2 if kind >= 0 else 1))
-            if kind == 0x51:
-                tempos.append((tick, int.from_bytes(body[i : i + length], "big")))
-            i += length
-            continue
-        if body[i] >= 0x80:
-            status, i = body[i], i + 1  # otherwise running status
-        kind = status & 0xF0
-        if kind in (0x80, 0x90):
-            pitch, on = body[i], kind == 0x90 and body[i + 1] > 0
+    tick = 0
+    for tick, status, data in track_events(body):
+        if status == TEMPO:
+            tempos.append((tick, int.from_bytes(data, "big")))
+        elif status & 0xF0 in (0x80, 0x90):
+            pitch, on = data[0], status & 0xF0 == 0x90 and data[1] > 0
             if pitch in sounding:  # a release, or a restrike that ends the note before it
                 spans.append((sounding.pop(pitch), tick, pitch))
             if on:
                 sounding[pitch] = tick
-        i += 1 if kind in (0xC0, 0xD0) else 2
     spans.extend((start, tick, pitch) for pitch, start in sounding.items())  # never released
     return sorted(spans), tempos
 

@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from models.harmony.chords import MINOR_FAMILIES, QUALITIES, ROMANS, Chord, parse_harte
+from models.music.raw_midi import TEMPO, track_events
 from models.music.theory import SCALE_STEPS, parse_tonic
 from models.splits import is_held_out
 
@@ -287,32 +288,14 @@ def pop909_sections(data_dir: Path = DATA_DIR) -> list[Section]:
     return sections
 
 
-def _varlen(data: bytes, i: int) -> tuple[int, int]:
-    value = 0
-    while data[i] & 0x80:
-        value, i = (value << 7) | (data[i] & 0x7F), i + 1
-    return (value << 7) | data[i], i + 1
-
-
 def _track(body: bytes) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """A MIDI track chunk's (tick, pitch) of each note-on and (tick, tempo) changes."""
-    notes, tempos, i, tick, status = [], [], 0, 0, 0
-    while i < len(body):
-        delta, i = (body[i], i + 1) if body[i] < 0x80 else _varlen(body, i)
-        tick += delta
-        if body[i] in (0xFF, 0xF0, 0xF7):  # meta or sysex: length, then data
-            kind = body[i + 1] if body[i] == 0xFF else -1
-            length, i = _varlen(body, i + (2 if kind >= 0 else 1))
-            if kind == 0x51:
-                tempos.append((tick, int.from_bytes(body[i : i + length], "big")))
-            i += length
-            continue
-        if body[i] >= 0x80:
-            status, i = body[i], i + 1  # otherwise running status
-        kind = status & 0xF0
-        if kind == 0x90 and body[i + 1]:
-            notes.append((tick, body[i]))
-        i += 1 if kind in (0xC0, 0xD0) else 2
+    notes, tempos = [], []
+    for tick, status, data in track_events(body):
+        if status == TEMPO:
+            tempos.append((tick, int.from_bytes(data, "big")))
+        elif status & 0xF0 == 0x90 and data[1]:
+            notes.append((tick, data[0]))
     return notes, tempos
 
 

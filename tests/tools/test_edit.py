@@ -10,15 +10,6 @@ from models.music.midi_io import read_midi, write_midi
 from models.music.piece import ChordMark, Note, Piece, Track
 from models.music.theory import Key
 from tools import REGISTRY
-from tools.base import ToolContext
-
-
-@pytest.fixture
-def ctx(tmp_path):  # noqa: ANN001, ANN201
-    from assistant.config import Settings
-
-    (tmp_path / "workspace").mkdir(exist_ok=True)
-    return ToolContext(settings=Settings(home=tmp_path / "home", workspace=tmp_path / "workspace"))
 
 
 @pytest.fixture

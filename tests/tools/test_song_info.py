@@ -4,21 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from models.music.midi_io import write_midi
 from models.music.piece import ChordMark, Note, Piece, Track
 from models.music.theory import Key
 from tools import REGISTRY
-from tools.base import ToolContext
-
-
-@pytest.fixture
-def ctx(tmp_path):  # noqa: ANN001, ANN201
-    from assistant.config import Settings
-
-    (tmp_path / "workspace").mkdir(exist_ok=True)
-    return ToolContext(settings=Settings(home=tmp_path / "home", workspace=tmp_path / "workspace"))
 
 
 def test_song_info_answers_about_the_song(ctx) -> None:  # noqa: ANN001

@@ -36,6 +36,7 @@ def edit_track(
     density: Annotated[float, Field(ge=0.0, le=1.0)] | None = None,
     plain: bool = False,
     audio: bool = True,
+    title: Annotated[str, Field(max_length=80)] | None = None,
     seed: Annotated[int, Field(ge=0)] | None = None,
 ) -> ToolResult:
     """Change one part of a song (add, remove, swap, rewrite) or transpose, retime, loop or cut it.
@@ -56,6 +57,7 @@ def edit_track(
         density: For change: 0 sparse to 1 busy (drums busier: 0.75, simpler: 0.25).
         plain: For change: simpler chords (plain triads, played as blocks).
         audio: Also render a WAV file (when an audio renderer is installed).
+        title: The song's title, for the edited song's ("lo-fi track in A minor, no bass").
         seed: Same seed, same new part (default: a new random seed, in the reply).
     """
     from models.music.midi_io import read_midi
@@ -66,7 +68,11 @@ def edit_track(
     seed = seed_of(ctx, seed)
     edit = EDITS[action]
     new, what = edit(piece, locals())
-    return _result(ctx, path, new, what, action, {"genre": genre, "seed": seed}, audio)
+    short = {"transpose": f"in {new.key.name}", "tempo": f"at {tempo} bpm",
+             "loop": f"{new.bars} bars", "length": f"{new.bars} bars"}.get(action)  # fmt: skip
+    song_title = f"{title or path.stem[:40]}, {short or what.split(' (')[0]}"
+    return _result(ctx, path, new, what, action, {"genre": genre, "seed": seed}, audio,
+                   song_title)  # fmt: skip
 
 
 def _genre(name: str | None):  # noqa: ANN202
@@ -267,7 +273,7 @@ EDITS = {"add": _add, "remove": _remove, "swap": _swap, "change": _change,
 
 
 def _result(ctx: ToolContext, path: Path, piece, what: str, action: str, attrs: dict,
-            audio: bool) -> ToolResult:  # noqa: ANN001  # fmt: skip
+            audio: bool, title: str) -> ToolResult:  # noqa: ANN001  # fmt: skip
     from models.arrangement.preview import chord_rows, part_grid, piece_sections
     from models.music.export import export_piece
 
@@ -286,7 +292,7 @@ def _result(ctx: ToolContext, path: Path, piece, what: str, action: str, attrs: 
     song_attrs = {"key": piece.key.tonic_name, "mode": piece.key.mode, "tempo": tempo,
                   "meter": f"{piece.meter[0]}/{piece.meter[1]}", "bars": piece.bars,
                   **{k: v for k, v in attrs.items() if v is not None}}  # fmt: skip
-    song = {"title": f"{path.stem[:40]} ({action})", "tool": "edit_track", **song_attrs,
+    song = {"title": title[:120], "tool": "edit_track", **song_attrs,
             "files": files}  # fmt: skip
     data = {**song_attrs, "edit": what,
             "parts": [{"name": t.name, "program": t.program, "notes": len(t.notes)}

@@ -88,7 +88,8 @@ def segments_of(piece: Piece) -> list[Segment]:
 
     pitched = [t for t in piece.tracks if not t.is_drum and t.notes]
     if not pitched:
-        raise InputError("The song has no pitched part to find chords in.")
+        raise InputError("The song has no chords or tune to write over yet: add chords first "
+                         "('add rhodes chords to it').")  # fmt: skip
     top = max(pitched, key=lambda t: sum(n.pitch for n in t.notes) / len(t.notes))
     return harmonise(get_engine().model, top.notes, piece.key, piece.bars, piece.beats_per_bar)
 

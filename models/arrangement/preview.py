@@ -17,8 +17,15 @@ CHORD_CELL = 17  # a bar of chords: 4 bars and their bar lines in 80 columns
 
 
 def _bars_played(piece: Piece, notes: list, bars: int) -> set[int]:
-    bar_beats = piece.beats_per_bar
-    return {min(int(n.start_beats // bar_beats), bars - 1) for n in notes}
+    """Bars in which a note sounds (struck there or held into it); a thousandth of a beat of
+    slack, so a note read back from a file at 15.9999 beats is in bar 5, not 4."""
+    bar_beats, eps = piece.beats_per_bar, 1e-3
+    out: set[int] = set()
+    for n in notes:
+        first = int((n.start_beats + eps) // bar_beats)
+        last = int((n.start_beats + max(n.dur_beats, 2 * eps) - eps) // bar_beats)
+        out.update(range(max(first, 0), min(last, bars - 1) + 1))
+    return out
 
 
 def part_grid(piece: Piece, sections: list[tuple[int, int, str]], width: int = 80) -> str:

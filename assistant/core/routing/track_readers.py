@@ -68,14 +68,15 @@ def read_edit(req: Request) -> Route:
     action, part = args.get("action"), args.get("part")
     if part in OWN_EDITS.get(current.tool, ()) and action in ("change", None):
         return read_modify(req.as_intent(_modify()))
-    if current.tool == "drums" and action == "add" and part in ("chords", "bass"):
-        tool = "bass" if part == "bass" else "chords"
+    if current.tool == "drums" and action == "add" and part in ("chords", "bass", "pad", "keys"):
+        tool = "bass" if part == "bass" else "chords"  # over a beat: locked to its kick
         owner = owner_of(tool)
         if owner is not None:
             return READERS[tool](req.as_intent(owner))
     if action is None or (action in ("remove", "change", "swap") and not part):
         return req.ask("part")
     args["file"] = midi
+    args["title"] = current.title[:80]
     if genre := song_genre(current):
         args.setdefault("genre", genre)
     args.update(req.said("edit_track"))

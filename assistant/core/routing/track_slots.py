@@ -184,7 +184,8 @@ def track_change(current: Song, changes: dict, said: dict, text: str = "") -> Ro
     if (edit := edit_args(text)) and midi:
         genre = current.extra.get("genre") if current.extra else None
         return Route("edit_track", "edit_track",
-                     {**edit, "file": midi, **({"genre": genre} if genre else {})}, 1.0)  # fmt: skip
+                     {**edit, "file": midi, "title": current.title[:80],
+                      **({"genre": genre} if genre else {})}, 1.0)  # fmt: skip
     if re.search(r"\btranspose|\bmove it\b|\bput it in\b", text, re.I):
         said = {**said, **named_key(text)}
     wanted = {**said, **changes}  # "twice as long": the relative change, not "long" = 32

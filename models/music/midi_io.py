@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from models.errors import InputError
 from models.music.piece import CHORD_SYMBOL, ChordMark, Note, Piece, SectionMark, Track
-from models.music.theory import Key
+from models.music.theory import Key, key_from_signature, key_signature_name
 
 if TYPE_CHECKING:
     import mido
@@ -84,6 +84,10 @@ def _finish(pm: pretty_midi.PrettyMIDI, piece: Piece) -> mido.MidiFile:
         )
         for start, text in labels
     ]
+    for track in midi.tracks:  # pretty_midi names a key by its number: F# and Gb are one
+        for i, msg in enumerate(track):
+            if msg.type == "key_signature":
+                track[i] = msg.copy(key=key_signature_name(piece.key))
     # Ticks straight from beats: one tempo, so the bar line is an exact whole tick.
     end = int(round(piece.total_beats * midi.ticks_per_beat))
     midi.tracks = [
@@ -142,6 +146,8 @@ def _load(path: Path) -> tuple[pretty_midi.PrettyMIDI, list[tuple[int, str]], fl
                 tick += msg.time
                 if msg.type == "marker":
                     markers.append((tick, msg.text))
+                elif msg.type == "key_signature" and tick == 0:  # its spelling: F# or Gb
+                    markers.append((-1, f"key:{msg.key}"))
             end = max(end, tick)
         pm = pretty_midi.PrettyMIDI(mido_object=midi)  # parsed once, shared with pretty_midi
     except Exception as exc:  # pretty_midi/mido raise many types for corrupt data
@@ -165,6 +171,10 @@ def read_midi(path: Path) -> Piece:
     if pm.key_signature_changes:
         number = pm.key_signature_changes[0].key_number
         key = Key(number % 12, "minor" if number >= 12 else "major")
+    spelled = [text[4:] for tick, text in markers if tick < 0]
+    markers = [(tick, text) for tick, text in markers if tick >= 0]
+    if spelled and key_from_signature(spelled[0]).tonic_pc == key.tonic_pc:
+        key = key_from_signature(spelled[0])
     beat = 60.0 / tempo
     tracks = [
         Track(

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from models.music.piece import CHORD_SYMBOL, ChordMark, Note, Piece, Track
-from models.music.theory import NOTE_PC, pc_name
+from models.music.theory import NOTE_PC, key_signature_name, pc_name
 
 if TYPE_CHECKING:
     from music21 import harmony, stream
@@ -95,8 +95,9 @@ def _part(piece: Piece, track: Track, first: bool) -> stream.Part:
     part = stream.Part()
     part.partName = track.name
     part.insert(0, _instrument(track))
-    tonic = piece.key.tonic_name.replace("b", "-")
-    part.insert(0, key.Key(tonic, piece.key.mode))
+    signature = key_signature_name(piece.key)  # as the MIDI file's: at most 7 sharps or flats
+    tonic = signature[:-1] if piece.key.mode == "minor" else signature
+    part.insert(0, key.Key(tonic.replace("b", "-"), piece.key.mode))
     part.insert(0, meter.TimeSignature(f"{piece.meter[0]}/{piece.meter[1]}"))
     if first:  # one tempo mark for the score, above the top part
         part.insert(0, tempo.MetronomeMark(number=round(piece.tempo_bpm, 2)))

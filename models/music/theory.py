@@ -24,6 +24,13 @@ SCALE_STEPS: dict[str, tuple[int, ...]] = {
 # Minor melodies raise the 6th and 7th degrees (melodic/harmonic minor): those are in key too.
 MINOR_ALTERED = (9, 11)
 
+BLACK_KEYS = frozenset({1, 3, 6, 8, 10})
+# The key signatures a MIDI file can hold (up to 7 sharps or flats), as mido names them.
+MIDI_KEY_NAMES = frozenset({
+    "C", "G", "D", "A", "E", "B", "F#", "C#", "F", "Bb", "Eb", "Ab", "Db", "Gb", "Cb",
+    "Am", "Em", "Bm", "F#m", "C#m", "G#m", "D#m", "A#m", "Dm", "Gm", "Cm", "Fm", "Bbm", "Ebm",
+    "Abm",
+})  # fmt: skip
 _ACCIDENTAL = {"#": 1, "♯": 1, "sharp": 1, "b": -1, "♭": -1, "flat": -1, "": 0, "♮": 0}
 _TONIC_RE = re.compile(r"^\s*([A-Ga-g])\s*(#|♯|b|♭|♮|-?\s*sharp|-?\s*flat)?\s*$")
 
@@ -88,7 +95,27 @@ def parse_key(tonic: str, mode: str | None = None) -> Key:
         mode_norm = "minor"
     else:
         raise InputError(f"'{mode}' is not a mode I support yet: use major or minor.")
-    return Key(parse_tonic(tonic), mode_norm)
+    pc = parse_tonic(tonic)
+    match = _TONIC_RE.match(tonic)
+    acc = (match.group(2) or "").replace("-", "").replace(" ", "").lower() if match else ""
+    if pc in BLACK_KEYS and acc and _ACCIDENTAL.get(acc):  # the name asked: F#, never Gb
+        return SpelledKey(pc, mode_norm, flats=_ACCIDENTAL[acc] < 0)
+    return Key(pc, mode_norm)
+
+
+def key_signature_name(key: Key) -> str:
+    """The key as a MIDI key-signature name (mido's: 'F#', 'Gb', 'Ebm', 'D#m'), spelled as the
+    key is; a spelling MIDI has no signature for (A# major: ten sharps) is its enharmonic."""
+    name = pc_name(key.tonic_pc, key) + ("m" if key.mode == "minor" else "")
+    return name if name in MIDI_KEY_NAMES else (
+        pc_name(key.tonic_pc, SpelledKey(key.tonic_pc, key.mode, flats=not uses_flats(key)))
+        + ("m" if key.mode == "minor" else ""))  # fmt: skip
+
+
+def key_from_signature(name: str) -> Key:
+    """A MIDI key-signature name ('Ebm', 'F#') as the key it spells."""
+    minor = name.endswith("m")
+    return parse_key(name[:-1] if minor else name, "minor" if minor else "major")
 
 
 # Krumhansl-Kessler key profiles (probe-tone ratings), C major and C minor.

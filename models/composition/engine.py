@@ -29,7 +29,7 @@ from models.composition.markov import (
 from models.composition.voicing import RANGES, voice_chords
 from models.errors import InputError
 from models.music.piece import Note, Piece, Track
-from models.music.theory import Key, pc_name
+from models.music.theory import Key, degree_name, pc_name
 
 STABLE_DEGREES = {0, 3, 4, 7}  # tonic, third (minor or major), fifth: where phrases rest
 SOPRANO_RANGE = RANGES["soprano"]
@@ -159,6 +159,8 @@ class Composition:
 def chord_name(chord: Chord, key: Key, short: bool = False) -> str:
     """'A7', 'Bm', 'C#dim' (or 'C#°' when short) spelled for the key."""
     root = pc_name((key.tonic_pc + chord.root) % 12, key)
+    if key.mode == "major" and chord.quality == "M" and chord.root % 12 in (1, 8):
+        root = degree_name((key.tonic_pc + chord.root) % 12, key)  # bII and bVI: Db, Ab in C
     return root + {"M": "", "m": "m", "d": "°" if short else "dim", "7": "7"}[chord.quality]
 
 

@@ -176,6 +176,13 @@ LETTERS = "CDEFGAB"
 # key get the letter of their degree (C# in D minor, E# in F# minor, Bb in F major).
 DEGREE_STEP = {0: 0, 1: 1, 2: 1, 3: 2, 4: 2, 5: 3, 6: 3, 7: 4, 8: 5, 9: 5, 10: 6, 11: 6}
 _ACC_TEXT = {0: "", 1: "#", 11: "b"}
+# Chromatic degrees whose spelling a musician reads from their function, not from the key's
+# sharps or flats: in major the flat 3rd and 7th (Eb, Bb in C: borrowed from minor, as in a
+# darker passage) and the raised 4th (F#, the leading tone to V); in minor the major 3rd (F# in
+# D minor: a Picardy third) and the raised 4th (G# in D minor). The raised 1st or flat 2nd and
+# the raised 5th or flat 6th go either way (C# under A major in C, Ab under F minor in C): they
+# keep the key's plain names; a chord mark spells them where one sounds.
+CHROMATIC_STEP = {"major": frozenset({3, 6, 10}), "minor": frozenset({4, 6})}
 
 
 def pc_name(pc: int, key: Key | None = None) -> str:
@@ -183,11 +190,20 @@ def pc_name(pc: int, key: Key | None = None) -> str:
     pc %= 12
     if key is None:
         return SHARP_NAMES[pc]
+    degree = (pc - key.tonic_pc) % 12
+    if pc not in key.scale_pcs() and degree not in CHROMATIC_STEP[key.mode]:
+        return (FLAT_NAMES if uses_flats(key) else SHARP_NAMES)[pc]  # the key's plain names
+    return degree_name(pc, key)
+
+
+def degree_name(pc: int, key: Key) -> str:
+    """A pitch class named by its scale degree's letter (Ab, the flat 6th, in C major; F# in D
+    minor), or by the key's plain name where that letter would need a double accidental."""
+    pc %= 12
     plain = FLAT_NAMES if uses_flats(key) else SHARP_NAMES
-    if pc not in key.scale_pcs():  # chromatic notes: the key's plain sharp or flat names
-        return plain[pc]
+    degree = (pc - key.tonic_pc) % 12
     tonic = plain[key.tonic_pc]
-    letter = LETTERS[(LETTERS.index(tonic[0]) + DEGREE_STEP[(pc - key.tonic_pc) % 12]) % 7]
+    letter = LETTERS[(LETTERS.index(tonic[0]) + DEGREE_STEP[degree]) % 7]
     accidental = (pc - NOTE_PC[letter]) % 12
     if accidental not in _ACC_TEXT:  # a double sharp or flat: plainer to read as its neighbour
         return plain[pc]

@@ -61,3 +61,17 @@ def test_b_sharp_and_c_flat_sit_in_their_letters_octave(tmp_path: Path) -> None:
         score = music21.converter.parse(str(write_musicxml(piece, tmp_path / f"{tonic}.xml")))
         (note,) = score.recurse().notes
         assert (note.pitch.nameWithOctave, note.pitch.midi) == (name, pitch)
+
+
+def test_chromatic_notes_are_spelled_by_their_function() -> None:
+    from models.composition.engine import chord_name
+    from models.composition.harmony import Chord
+
+    c, d_minor = parse_key("C", "major"), parse_key("D", "minor")
+    # A darker passage in C borrows Eb and Bb, never D# and A#; F# leads to G.
+    assert [pc_name(pc, c) for pc in (3, 10, 6)] == ["Eb", "Bb", "F#"]
+    # D minor's Picardy third and raised 4th are F# and G#, not Gb and Ab.
+    assert [pc_name(pc, d_minor) for pc in (6, 8)] == ["F#", "G#"]
+    # The flat-6th major chord in C is Ab (bVI); the diminished chord there is G#dim (vii/vi).
+    assert chord_name(Chord(8, "M"), c) == "Ab"
+    assert chord_name(Chord(8, "d"), c) == "G#dim"

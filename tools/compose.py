@@ -208,7 +208,7 @@ def harmonize(
         audio: Also render a WAV file (when an audio renderer is installed).
     """
     from models.composition.engine import MelodyRequest, get_composer
-    from models.composition.melody_input import melody_from_midi
+    from models.composition.melody_input import fold_into_soprano, melody_from_midi
     from models.music.theory import parse_key
 
     path = ctx.input_path(file, (".mid", ".midi"))
@@ -233,7 +233,8 @@ def harmonize(
         program=program,
         parts=4,
     )
-    composition = composer.arrange(tune.notes, req)
+    sung, folded = fold_into_soprano(tune.notes)
+    composition = composer.arrange(sung, req)
     title = f"harmonisation of {path.stem[:40]} in {tune.key.name}"
     shift = (
         f", moved {abs(tune.shift) // 12} octave{'s' if abs(tune.shift) > 12 else ''} "
@@ -246,6 +247,10 @@ def harmonize(
         f"Harmonised {path.name} in four parts: {tune.bars} bars in {tune.key.name}{found}, "
         f"{req.meter[0]}/{req.meter[1]} at {beat_bpm} bpm, for {instrument}{shift}."
     )
+    if folded:
+        summary += (f" The tune spans more than a soprano sings: {folded} of its {len(sung)} "
+                    "notes moved by octaves into C4-G5 (say 'in pop style' to keep them where "
+                    "they are, with chords under them).")  # fmt: skip
     attrs = {"tempo": beat_bpm, "meter": f"{req.meter[0]}/{req.meter[1]}",
              "bars": tune.bars, "style": style, "instrument": instrument, "parts": 4,
              "source": str(path)}  # fmt: skip

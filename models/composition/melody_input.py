@@ -91,3 +91,20 @@ def fit_octave(pitches: list[int]) -> int:
         return out, abs(centre - mid)
 
     return min(range(-48, 49, 12), key=outside)
+
+
+def fold_into_soprano(notes: list[Note]) -> tuple[list[Note], int]:
+    """The line with each note still outside the soprano range after the whole line's octave
+    shift moved by octaves into it (a soprano can't sing a tune that spans three octaves; the
+    four parts are voiced under it), and how many notes moved."""
+    lo, hi = RANGES["soprano"]
+    out, moved = [], 0
+    for n in notes:
+        pitch = n.pitch
+        while pitch < lo:
+            pitch += 12
+        while pitch > hi:
+            pitch -= 12
+        moved += pitch != n.pitch
+        out.append(Note(pitch, n.start_beats, n.dur_beats, n.velocity))
+    return out, moved

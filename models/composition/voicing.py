@@ -18,6 +18,7 @@ from functools import lru_cache
 import numpy as np
 
 from models.composition.harmony import Chord
+from models.errors import InputError
 
 # MIDI ranges: soprano C4-G5, alto G3-D5, tenor C3-G4, bass E2-C4.
 RANGES = {"soprano": (60, 79), "alto": (55, 74), "tenor": (48, 67), "bass": (40, 60)}
@@ -186,6 +187,10 @@ def voice_chords(
     if n == 0:
         return np.zeros((0, 4), dtype=np.int16)
     cands = [candidates(c, tonic_pc, s) for c, s in zip(chords, sopranos, strict=True)]
+    if (empty := next((t for t, (v, _) in enumerate(cands) if not len(v)), None)) is not None:
+        raise InputError(f"No four-part voicing fits under a soprano note at MIDI "
+                         f"{sopranos[empty]}: the tune is out of a soprano's range there; "
+                         "harmonise it in pop style to keep it where it is.")  # fmt: skip
     k = max(len(v) for v, _ in cands)
     voicings = np.zeros((n, k, 4), dtype=np.int16)
     static = np.full((n, k), INF)

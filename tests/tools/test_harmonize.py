@@ -129,3 +129,28 @@ def test_a_melody_gets_pop_chords_and_a_bass_under_it(settings: Settings, worksp
         inside += pc in chord.pcs
     assert inside / len(beat_notes) >= 0.6
     assert result.song["tool"] == "harmonize" and "|" in result.preview
+
+
+def test_a_line_wider_than_a_soprano_is_moved_into_range_not_a_crash(
+    settings: Settings, workspace: Path
+) -> None:
+    """A piano sonata's top line can span MIDI 44-76: the notes a soprano can't sing move by
+    octaves into C4-G5, and the reply says how many (it crashed in the voicing before)."""
+    wide = [44, 48, 51, 56, 60, 63, 68, 72, 76, 72, 68, 63, 60, 56, 51, 48]
+    melody_file(workspace, "wide.mid", pitches=wide)
+    result = call(settings, file="wide.mid", key="Ab", mode="major", audio=False)
+    assert result.ok, result.error
+    assert "notes moved by octaves into C4-G5" in result.summary
+    pm = pretty_midi.PrettyMIDI(result.files[0])
+    soprano = pm.instruments[0].notes
+    assert all(60 <= n.pitch <= 79 for n in soprano)
+    assert [n.pitch % 12 for n in soprano] == [p % 12 for p in wide]  # the tune's notes, kept
+
+
+def test_a_soprano_no_voicing_fits_under_is_one_sentence() -> None:
+    from models.composition.harmony import Chord
+    from models.composition.voicing import voice_chords
+    from models.errors import InputError
+
+    with pytest.raises(InputError, match=r"^No four-part voicing fits under a soprano note"):
+        voice_chords([Chord(0, "M"), Chord(7, "M")], [72, 20], 0)

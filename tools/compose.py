@@ -16,10 +16,12 @@ from tools.pieces import (
     Style,
     article,
     gm_program,
+    key_note,
     piece_noun,
     piece_result,
     quarter_bpm,
     seed_of,
+    tune_source,
 )
 
 if TYPE_CHECKING:
@@ -190,12 +192,14 @@ def harmonize(
     instrument: str | None = None,
     tempo: Annotated[int, Field(ge=30, le=260)] | None = None,
     audio: bool = True,
+    track: str | None = None,
 ) -> ToolResult:
     """Harmonise your melody (a MIDI file): in four parts (chorale, folk, Irish: HMM chords, then
     SATB voice-leading), or with pop chords and a bass (pop, rock, soul, jazz, lo-fi...).
 
     Args:
-        file: A .mid file in the workspace; its top line (the highest track) is the melody.
+        file: A .mid file in the workspace; the melody is the part named melody, vocal or lead,
+            else the line that sounds through the piece, else the top line of the parts.
         key: Tonic such as G or Bb (default: found from the melody's notes).
         mode: major or minor (default: found with the key).
         style: chorale (a chord per beat), folk or irish (about one per half bar), or a producer's
@@ -206,6 +210,8 @@ def harmonize(
             the chords' instrument in a producer's style (piano, Rhodes, guitar, pad...).
         tempo: Beats per minute, dotted quarters in 6/8 (default: the file's tempo).
         audio: Also render a WAV file (when an audio renderer is installed).
+        track: The part that holds the melody, when it is another: its name ("flute",
+            "BRIDGE") or number (1 is the first track).
     """
     from models.composition.engine import MelodyRequest, get_composer
     from models.composition.melody_input import fold_into_soprano, melody_from_midi
@@ -214,11 +220,11 @@ def harmonize(
     path = ctx.input_path(file, (".mid", ".midi"))
     ctx.progress(0.1, "reading the melody")
     given: Key | None = parse_key(key, mode) if key else None
-    tune = melody_from_midi(path, given, mode)
+    tune = melody_from_midi(path, given, mode, track)
     if style not in STYLE_INSTRUMENT:
         from tools.harmony_io import pop_harmonisation
 
-        return pop_harmonisation(ctx, path, tune, style, instrument, tempo, audio, given is None)
+        return pop_harmonisation(ctx, path, tune, style, instrument, tempo, audio)
     instrument = (instrument or STYLE_INSTRUMENT[style]).lower()
     program = gm_program(instrument)
     ctx.progress(0.3, "finding chords and voicing them")
@@ -242,9 +248,11 @@ def harmonize(
         if tune.shift
         else ""
     )
-    found = "" if given else " (key found from the notes)"
+    if tempo is None:  # the file's tempo map comes back under the harmony
+        composition.piece.tempos = list(tune.tempos)
     summary = (
-        f"Harmonised {path.name} in four parts: {tune.bars} bars in {tune.key.name}{found}, "
+        f"Harmonised {path.name} ({tune_source(tune)}) in four parts: {tune.bars} bars in "
+        f"{tune.key.name}{key_note(tune)}, "
         f"{req.meter[0]}/{req.meter[1]} at {beat_bpm} bpm, for {instrument}{shift}."
     )
     if folded:

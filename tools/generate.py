@@ -73,6 +73,7 @@ def generate(
     top_p: Annotated[float, Field(gt=0.0, le=1.0)] = 0.95,
     seed: Annotated[int, Field(ge=0)] | None = None,
     audio: bool = True,
+    track: str | None = None,
 ) -> ToolResult:
     """Write with the neural model: a new piece, a continuation of a MIDI file, or bars redone.
 
@@ -97,6 +98,9 @@ def generate(
         top_p: Nucleus sampling: draw only from the likeliest tokens holding this probability.
         seed: Same seed and settings, same music (default: a new random seed, in the reply).
         audio: Also render a WAV file (when an audio renderer is installed).
+        track: With a file: the part the model continues, when it is not the one a musician
+            would call the tune (the track named melody or vocal, else the line that sounds
+            through the piece): its name ("flute", "BRIDGE") or number.
     """
     from models.generation.engine import Sampling
 
@@ -105,9 +109,8 @@ def generate(
     if file is None and extend is None and redo is None:
         return _new_piece(ctx, key, mode, tempo, bars or 16, meter, style, mood, instrument,
                           parts, sampling, audio)  # fmt: skip
-    return _from_file(
-        ctx, file, key, mode, tempo, bars, style, mood, instrument, extend, redo, sampling, audio
-    )
+    return _from_file(ctx, file, key, mode, tempo, bars, style, mood, instrument, extend, redo,
+                      sampling, audio, track)  # fmt: skip
 
 
 def _new_piece(
@@ -217,9 +220,8 @@ def _extend(ctx: ToolContext, gen, src: Source, name: str, file_name: str, exten
     return w, summary
 
 
-def _from_file(
-    ctx, file, key, mode, tempo, bars, style, mood, instrument, extend, redo, sampling, audio
-) -> ToolResult:  # noqa: ANN001
+def _from_file(ctx, file, key, mode, tempo, bars, style, mood, instrument, extend, redo, sampling,
+               audio, track=None) -> ToolResult:  # noqa: ANN001  # fmt: skip
     from models.generation.engine import get_generator
     from models.generation.rework import finish, source_of
     from models.music.midi_io import read_midi
@@ -227,7 +229,7 @@ def _from_file(
     path, song = _song_file(ctx, file)
     ctx.progress(0.05, f"reading {path.name}")
     src = source_of(read_midi(path), key or song.get("key"), mode if key else song.get("mode"),
-                    style, song.get("style"), path.name)  # fmt: skip
+                    style, song.get("style"), path.name, track)  # fmt: skip
     name = f"'{song['title']}'" if song else path.name
     ctx.progress(0.1, "loading the generation model")
     gen = get_generator()

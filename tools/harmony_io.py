@@ -8,7 +8,7 @@ from pathlib import Path
 
 from models.errors import InputError
 from tools.base import ToolContext, ToolError, ToolResult
-from tools.pieces import article
+from tools.pieces import article, key_note, tune_source
 
 
 @dataclass
@@ -147,6 +147,7 @@ def result(ctx: ToolContext, harmony, args: dict, lock: Lock | None,
     if lock is not None:
         piece.tracks.append(lock.track)
     what = _what(harmony)
+    piece.title = title = f"{style.label} {what} in {harmony.key.name}"  # the score's heading
     tempo = round(piece.tempo_bpm / (1.5 if req.meter == "6/8" else 1.0))
     stem = f"{style.name}-{what.replace(' ', '-')}-{harmony.key.tonic_name}{harmony.key.mode[:3]}-s{req.seed}"
     files, note = export_piece(piece, ctx.output_path(stem, ".mid"), args.get("audio", True),
@@ -169,7 +170,6 @@ def result(ctx: ToolContext, harmony, args: dict, lock: Lock | None,
              "harmonic_rhythm": 1.0}  # fmt: skip
     if lock is not None:
         attrs["drums"] = lock.path
-    title = f"{style.label} {what} in {harmony.key.name}"
     song = {"title": title, "tool": "chords", **attrs, "files": files}
     data = {**attrs, "harmonic_rhythm": req.harmonic_rhythm, "chords": bar_symbols(harmony),
             "numerals": bar_symbols(harmony, True)}  # fmt: skip
@@ -242,7 +242,7 @@ def _plain(harmony):  # noqa: ANN001, ANN202
 
 
 def pop_harmonisation(ctx: ToolContext, path: Path, tune, style: str, instrument: str | None,
-                      tempo: int | None, audio: bool, key_found: bool) -> ToolResult:  # noqa: ANN001  # fmt: skip
+                      tempo: int | None, audio: bool) -> ToolResult:  # noqa: ANN001  # fmt: skip
     """A melody with chords learned from pop and rock that fit it, voiced in the style, and a
     bass: the melody keeps its own track, above the chords."""
     from models.harmony.engine import HarmonyRequest, get_engine
@@ -262,11 +262,13 @@ def pop_harmonisation(ctx: ToolContext, path: Path, tune, style: str, instrument
     shift = -tune.shift  # the melody back at the pitch the producer wrote it
     piece.tracks.insert(0, Track("Melody", 0, [replace(n, pitch=n.pitch + shift)
                                                for n in tune.notes]))  # fmt: skip
+    if tempo is None:  # the file's tempo map comes back under the chords
+        piece.tempos = list(tune.tempos)
     stem = f"{path.stem}-{harmony.style.name}-chords-{harmony.key.tonic_name}{harmony.key.mode[:3]}"
+    piece.title = f"{harmony.style.label} harmonisation of {path.stem[:40]}"  # the score's heading
     files, note = export_piece(piece, ctx.output_path(stem, ".mid"), audio, ctx.progress)
-    found = " (key found from the notes)" if key_found else ""
-    summary = (f"Harmonised {path.name} with {harmony.style.label} chords that fit the melody: "
-               f"{tune.bars} bars in {harmony.key.name}{found}, {meter} at {beat_bpm} bpm; chords "
+    summary = (f"Harmonised {path.name} ({tune_source(tune)}) with {harmony.style.label} chords "
+               f"that fit the melody: {tune.bars} bars in {harmony.key.name}{key_note(tune)}, {meter} at {beat_bpm} bpm; chords "
                f"on {harmony.instrument} and {an(harmony.bass_style)} {harmony.bass_style} bass under your melody.")  # fmt: skip
     if note:
         summary += " " + note
@@ -274,7 +276,6 @@ def pop_harmonisation(ctx: ToolContext, path: Path, tune, style: str, instrument
              "meter": meter, "bars": tune.bars, "style": harmony.style.name,
              "instrument": harmony.instrument, "source": str(path),
              "progression": slot_text(harmony.plain and _plain(harmony) or harmony)}  # fmt: skip
-    song = {"title": f"{harmony.style.label} harmonisation of {path.stem[:40]}",
-            "tool": "harmonize", **attrs, "files": files}  # fmt: skip
+    song = {"title": piece.title, "tool": "harmonize", **attrs, "files": files}
     return ToolResult(summary=summary, files=list(files.values()), preview=chart(harmony),
                       data={**attrs, "chords": bar_symbols(harmony)}, song=song)  # fmt: skip

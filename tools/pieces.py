@@ -44,6 +44,22 @@ def piece_noun(style: str, meter: str) -> str:
     return "waltz" if meter == "3/4" else "folk song"
 
 
+def tune_source(tune) -> str:  # noqa: ANN001 (a melody_input.Tune)
+    """Where a file's melody was taken from, for a reply: 'the melody from the MELODY track'."""
+    return f"the melody from {tune.melody_from}" if tune.melody_from else "its melody"
+
+
+def key_note(tune) -> str:  # noqa: ANN001 (a melody_input.Tune)
+    """' (key found from the notes)', with the other likely key when the finder is unsure, or
+    '' for a key the producer named."""
+    found = tune.found
+    if found is None:
+        return ""
+    if found.confidence >= 0.6:
+        return " (key found from the notes)"
+    return f" (key found from the notes; it could also be {found.runner_up.name})"
+
+
 def article(number: int) -> str:
     """'an' before numbers spoken with a vowel sound: an 8-bar, an 11-bar, an 18-bar, an 80-bar."""
     spoken = str(number)
@@ -90,6 +106,7 @@ def piece_result(
     from models.music.preview import to_piano_roll, to_voice_table
 
     piece = composition.piece
+    piece.title = title  # the score's heading, as the song record names it
     files, note = export_piece(piece, ctx.output_path(stem, ".mid"), audio, ctx.progress)
     notes = piece.all_notes()
     melody = piece.tracks[0]

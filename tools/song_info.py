@@ -24,14 +24,19 @@ def song_info(
     """
     from models.arrangement.edit import part_role
     from models.arrangement.preview import bar_chords, chord_rows, part_grid, piece_sections
+    from models.music.keyfinder import piece_key
     from models.music.midi_io import read_midi
     from models.music.theory import midi_name
     from models.music.vocabulary import MIDI_SUFFIXES
+    from tools.pieces import is_compound
 
     path = ctx.input_path(file, MIDI_SUFFIXES)
     piece = read_midi(path)
+    found = piece_key(piece)  # the notes decide, as every tool reads this file
+    piece.key = found.key
     meter = f"{piece.meter[0]}/{piece.meter[1]}"
-    tempo = round(piece.tempo_bpm / (1.5 if piece.meter == (6, 8) else 1.0))
+    beat = 1.5 if is_compound(piece.meter) else 1.0  # 6/8, 9/8, 12/8: dotted quarters
+    tempo = round(piece.tempo_bpm / beat)
     parts = []
     for t in piece.tracks:
         if not t.notes:
@@ -42,7 +47,8 @@ def song_info(
                       "notes": len(t.notes), "lowest": low, "highest": high,
                       "text": f"{t.name}: {len(t.notes)} notes{span}"})  # fmt: skip
     symbols = bar_chords(piece)
-    summary = (f"{path.name}: {piece.key.name}, {meter} at {tempo} bpm, {piece.bars} bars "
+    summary = (f"{path.name}: {piece.key.name}{_key_words(found)}, {meter} at {tempo} bpm"
+               f"{_tempo_words(piece, beat)}, {piece.bars} bars "
                f"({piece.duration_sec:.0f} s), {len(parts)} part{'s' if len(parts) != 1 else ''}: "
                + "; ".join(p["text"] for p in parts) + ".")  # fmt: skip
     if not piece.chords:
@@ -58,8 +64,29 @@ def song_info(
     preview = part_grid(piece, piece_sections(piece))
     if piece.chords:
         preview += "\n\nChords:\n" + chord_rows(piece, piece_sections(piece), max_lines=16)
-    data = {"key": piece.key.name, "tempo": tempo, "meter": meter, "bars": piece.bars,
+    data = {"key": piece.key.name, "key_confidence": found.confidence,
+            "tempo_changes": len(piece.tempos), "tempo": tempo, "meter": meter, "bars": piece.bars,
             "duration_sec": round(piece.duration_sec, 2),
             "parts": [{k: v for k, v in p.items() if k != "text"} for p in parts],
             "chords": symbols}  # fmt: skip
     return ToolResult(summary=summary, data=data, files=files, preview=preview)
+
+
+def _key_words(found) -> str:  # noqa: ANN001 (a keyfinder.KeyFinding)
+    """What a reply adds after the key: where the notes and the file's signature disagree, or
+    the other likely key when the notes leave it open."""
+    if found.signature is None:
+        return " (from the notes: the file has no key signature)"
+    if found.overrides_signature:
+        return f" (from the notes; the file's key signature says {found.signature.name})"
+    return ""
+
+
+def _tempo_words(piece, beat: float) -> str:  # noqa: ANN001 (a Piece)
+    """' (a tempo map: 14 changes, 84-96 bpm)' for a file whose tempo moves, else ''."""
+    if not piece.tempos:
+        return ""
+    bpms = [piece.tempo_bpm, *(m.bpm for m in piece.tempos)]
+    low, high = round(min(bpms) / beat), round(max(bpms) / beat)
+    changes = len(piece.tempos)
+    return f" (a tempo map: {changes} change{'s' if changes > 1 else ''}, {low}-{high} bpm)"

@@ -14,7 +14,7 @@ from dataclasses import replace
 from models.arrangement.genres import CHORD_INSTRUMENTS, Genre, PartSpec
 from models.errors import InputError
 from models.harmony.progression import Segment
-from models.music.piece import ChordMark, Note, Piece, Track
+from models.music.piece import ChordMark, Note, Piece, TempoMark, Track
 from models.music.theory import Key
 
 # General MIDI program families a producer names (0-based, inclusive ranges).
@@ -189,8 +189,14 @@ def looped(piece: Piece, times: int) -> Piece:
               for m in piece.chords]  # fmt: skip
     sections = [replace(s, start_beats=s.start_beats + k * length) for k in range(times)
                 for s in piece.sections]  # fmt: skip
+    # A tempo map plays again with each time round, from the piece's first tempo.
+    tempos = []
+    for k in range(times if piece.tempos else 0):
+        if k:
+            tempos.append(TempoMark(k * length, piece.tempo_bpm))
+        tempos += [replace(m, start_beats=m.start_beats + k * length) for m in piece.tempos]
     return replace(piece, bars=piece.bars * times, tracks=tracks, chords=chords,
-                   sections=sections)  # fmt: skip
+                   sections=sections, tempos=tempos)  # fmt: skip
 
 
 def cut(piece: Piece, bars: int) -> Piece:
@@ -201,7 +207,9 @@ def cut(piece: Piece, bars: int) -> Piece:
     chords = [replace(m, dur_beats=min(m.dur_beats, end - m.start_beats)) for m in piece.chords
               if m.start_beats < end - 1e-6]  # fmt: skip
     sections = [s for s in piece.sections if s.start_beats < end - 1e-6]
-    return replace(piece, bars=bars, tracks=tracks, chords=chords, sections=sections)
+    tempos = [m for m in piece.tempos if m.start_beats < end - 1e-6]
+    return replace(piece, bars=bars, tracks=tracks, chords=chords, sections=sections,
+                   tempos=tempos)  # fmt: skip
 
 
 def instrument_word(text: str) -> str:

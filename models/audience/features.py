@@ -148,11 +148,13 @@ def split_tags(text: str | None) -> list[str]:
 
 # -- from files ---------------------------------------------------------------------------------
 def midi_features(path: Path, features: SongFeatures) -> SongFeatures:
-    """Fill tempo, key, meter, density, pitch range and instruments from a MIDI file.
+    """Fill tempo, key, meter, density, pitch range and instruments from a MIDI file (the key
+    from its notes, `keyfinder.piece_key`).
 
     A drum track alone (a beat) has no key or pitch range: its rhythm and energy are read."""
-    from models.music.midi_io import open_midi
-    from models.music.theory import Key, estimate_key, pc_name
+    from models.music.keyfinder import piece_key
+    from models.music.midi_io import open_midi, read_midi
+    from models.music.theory import pc_name
 
     pm = open_midi(path)
     notes = [(n, inst) for inst in pm.instruments if not inst.is_drum for n in inst.notes]
@@ -161,11 +163,9 @@ def midi_features(path: Path, features: SongFeatures) -> SongFeatures:
         raise InputError(f"{path.name} has no notes to analyse.")
     _timing(pm, features)
     if notes:
-        if pm.key_signature_changes:
-            number = pm.key_signature_changes[0].key_number
-            key = Key(number % 12, "minor" if number >= 12 else "major")
-        else:
-            key, _ = estimate_key([n.pitch for n, _ in notes], [n.end - n.start for n, _ in notes])
+        # The one key finder, as harmonise and continue read this file: the notes decide, and the
+        # file's key-signature event only breaks near-ties (it can't tell E major from C# minor).
+        key = piece_key(read_midi(path)).key
         features.key, features.mode = pc_name(key.tonic_pc, key), key.mode
         pitches = np.array([n.pitch for n, _ in notes])
         features.pitch_low, features.pitch_high = int(pitches.min()), int(pitches.max())

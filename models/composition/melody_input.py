@@ -1,8 +1,12 @@
 """A producer's melody from a MIDI file, made ready to harmonise.
 
-- the melody is the non-drum track with the highest average pitch, reduced to its top line;
+- the melody is the part a musician would call the tune (`melody_track.choose_melody`: the track
+  named so, else the line that sounds through the piece, else a skyline), or the track the
+  producer names, reduced to its top line;
 - onsets and lengths snap to a sixteenth-note grid; overlapping notes are cut at the next onset;
-- the key is the one the producer names, else estimated from the notes (Krumhansl-Schmuckler);
+- the key is the one the producer names, else the one key finder's reading of all the file's
+  notes (`keyfinder.piece_key`), as every other tool reads that file;
+- the file's tempo map comes along, to be written back under the harmony;
 - the line moves by whole octaves, if it must, to sit in the soprano range;
 - meters the engine does not model (5/4, 7/8...) and files with no usable notes are refused.
 """
@@ -15,8 +19,10 @@ from pathlib import Path
 
 from models.composition.voicing import RANGES
 from models.errors import InputError
-from models.music.piece import Note
-from models.music.theory import Key, estimate_key, parse_key
+from models.music.keyfinder import KeyFinding, piece_key
+from models.music.melody_track import choose_melody, melody_notes
+from models.music.piece import Note, TempoMark
+from models.music.theory import Key, parse_key
 
 SUPPORTED_METERS = {(2, 4), (3, 4), (4, 4), (2, 2), (6, 8), (3, 8), (9, 8), (12, 8)}
 MAX_BARS = 256
@@ -31,9 +37,14 @@ class Tune:
     bars: int
     tempo_bpm: float
     shift: int  # semitones the line was moved to fit the soprano range
+    melody_from: str = ""  # which part the melody was taken from ("the MELODY track")
+    tempos: tuple[TempoMark, ...] = ()  # the file's tempo changes after its first tempo
+    found: KeyFinding | None = None  # the key finder's reading, when no key was named
 
 
-def melody_from_midi(path: Path, key: Key | None = None, mode: str | None = None) -> Tune:
+def melody_from_midi(path: Path, key: Key | None = None, mode: str | None = None,
+                     track: str | None = None) -> Tune:  # fmt: skip
+    """The melody of a MIDI file (`track`: the part the producer named), ready to harmonise."""
     from models.music.midi_io import read_midi
 
     piece = read_midi(path)
@@ -43,11 +54,10 @@ def melody_from_midi(path: Path, key: Key | None = None, mode: str | None = None
             f"{path.name} is in {piece.meter[0]}/{piece.meter[1]}; I can harmonise melodies in "
             f"{meters}."
         )
-    tracks = [t for t in piece.tracks if not t.is_drum and t.notes]
-    if not tracks:
+    if not any(t.notes and not t.is_drum for t in piece.tracks):
         raise InputError(f"{path.name} has no notes to harmonise (drums alone don't count).")
-    track = max(tracks, key=lambda t: sum(n.pitch for n in t.notes) / len(t.notes))
-    line = top_line(track.notes)
+    choice = choose_melody(piece, track)
+    line = top_line(melody_notes(piece, choice))
     if len(line) < 2:
         raise InputError(f"{path.name} has {len(line)} note; a melody needs at least two.")
     bar_len = piece.meter[0] * 4.0 / piece.meter[1]
@@ -55,12 +65,14 @@ def melody_from_midi(path: Path, key: Key | None = None, mode: str | None = None
     bars = max(1, math.ceil(end / bar_len - 1e-6))
     if bars > MAX_BARS:
         raise InputError(f"{path.name} is {bars} bars long; I harmonise up to {MAX_BARS} bars.")
+    found = None
     if key is None:
-        found, _ = estimate_key([n.pitch for n in line], [n.dur_beats for n in line])
-        key = parse_key(found.tonic_name, mode) if mode else found
+        found = piece_key(piece)
+        key = parse_key(found.key.tonic_name, mode) if mode else found.key
     shift = fit_octave([n.pitch for n in line])
     notes = [Note(n.pitch + shift, n.start_beats, n.dur_beats, n.velocity) for n in line]
-    return Tune(notes, key, piece.meter, bars, piece.tempo_bpm, shift)
+    return Tune(notes, key, piece.meter, bars, piece.tempo_bpm, shift, choice.how,
+                tuple(piece.tempos), found)  # fmt: skip
 
 
 def top_line(notes: list[Note]) -> list[Note]:

@@ -270,4 +270,6 @@ def splice(piece: Piece, tracks: Sequence[int], written: Written) -> Piece:
                 kept.append(n)
             notes = sorted([*kept, *voice], key=lambda n: (n.start_beats, n.pitch))
         out.append(Track(track.name, track.program, notes, track.is_drum))
-    return Piece(piece.key, piece.tempo_bpm, piece.meter, max(piece.bars, written.bars), out)
+    # Its tempo map and key signature stay (a real file's ritardando); chord and section marks
+    # named the old bars, so they go.
+    return replace(piece, bars=max(piece.bars, written.bars), tracks=out, chords=[], sections=[])

@@ -20,8 +20,10 @@ from models.generation.arrange import chords_of, four_voices
 from models.generation.engine import Generator, Progress, Sampling, brighter, darker
 from models.generation.pieces import Controls, Written, extend, melody_octave, rewrite, splice
 from models.generation.vocab import METERS, Header
+from models.music.keyfinder import piece_key
+from models.music.melody_track import MONOPHONIC, choose_melody, single_share
 from models.music.piece import Note, Piece
-from models.music.theory import estimate_key, parse_key
+from models.music.theory import parse_key
 
 
 @dataclass
@@ -46,8 +48,11 @@ class Source:
         return len([t for t in self.piece.tracks if t.notes]) - len(self.tracks)
 
 
-def voices_of(piece: Piece, song_style: str | None = None) -> tuple[list[int], bool]:
-    """Which tracks the model writes: the four voices of a four-part piece, else the melody.
+def voices_of(piece: Piece, song_style: str | None = None,
+              track: str | None = None) -> tuple[list[int], bool]:  # fmt: skip
+    """Which tracks the model writes: the four voices of a four-part piece, else the melody
+    (the part a musician would call the tune, `melody_track.choose_melody`, or the `track` the
+    producer named).
 
     `song_style` is the style the piece was made in, when Cadenza made it: four tracks of a folk
     song harmonised by the HMM are a melody and its harmony, not four voices.
@@ -60,13 +65,17 @@ def voices_of(piece: Piece, song_style: str | None = None) -> tuple[list[int], b
         return sum(n.pitch for n in piece.tracks[i].notes) / len(piece.tracks[i].notes)
 
     by_height = sorted(pitched, key=mean, reverse=True)
-    four = len(pitched) == 4 and song_style in (None, "chorale")
-    return (by_height, True) if four else (by_height[:1], False)
+    voices = all(single_share(piece.tracks[i].notes) >= MONOPHONIC for i in pitched)
+    if len(pitched) == 4 and song_style in (None, "chorale") and voices and not track:
+        return by_height, True  # four single lines: voices (a chorale, a quartet)
+    if song_style is not None and not track:  # Cadenza's own song: its melody is its top part
+        return by_height[:1], False
+    return [choose_melody(piece, track).index], False
 
 
 def source_of(piece: Piece, key: str | None = None, mode: str | None = None,
               style: str | None = None, song_style: str | None = None,
-              name: str = "The piece") -> Source:  # fmt: skip
+              name: str = "The piece", track: str | None = None) -> Source:  # fmt: skip
     """A piece read for the model. `key` and `mode` name the key (None: found from the notes);
     `style` defaults to the song's, else chorale for four voices and folk for a melody."""
     if piece.meter not in METERS:
@@ -74,14 +83,12 @@ def source_of(piece: Piece, key: str | None = None, mode: str | None = None,
         raise InputError(
             f"{name} is in {piece.meter[0]}/{piece.meter[1]}; the model writes {known}."
         )
-    tracks, four = voices_of(piece, song_style)
+    tracks, four = voices_of(piece, song_style, track)
     top = piece.tracks[tracks[0]].notes
     given = [piece.tracks[i].notes for i in tracks] if four else [top_line(top)]
-    if key:
-        the_key = parse_key(key, mode)
-    else:
-        line = [n for v in given for n in v]
-        the_key, _ = estimate_key([n.pitch for n in line], [n.dur_beats for n in line])
+    # The key named, else the one key finder's reading of every pitched note (as harmonise and
+    # the catalogue read the same file).
+    the_key = parse_key(key, mode) if key else piece_key(piece).key
     style = style or song_style or ("chorale" if four else "folk")
     octave = 0 if four else melody_octave(given[0], the_key, style)
     velocity = max((n.velocity for v in given for n in v), default=80)
@@ -156,8 +163,8 @@ def finish(src: Source, written: Written, harmonised: bool = False,
     out = splice(src.piece, src.tracks, written)
     if harmonised:
         out = reharmonise(src, out, written)
-    if tempo_bpm is not None:
-        out = replace(out, tempo_bpm=tempo_bpm)
+    if tempo_bpm is not None:  # a tempo the producer named replaces the file's tempo map
+        out = replace(out, tempo_bpm=tempo_bpm, tempos=[])
     if program is not None:
         out.tracks = [replace(t, program=program) if i in src.tracks else t
                       for i, t in enumerate(out.tracks)]  # fmt: skip

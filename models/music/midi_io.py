@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from models.errors import InputError
-from models.music.piece import CHORD_SYMBOL, ChordMark, Note, Piece, SectionMark, Track
+from models.music.piece import CHORD_SYMBOL, ChordMark, Note, Piece, SectionMark, TempoMark, Track
 from models.music.theory import Key, key_from_signature, key_signature_name
 
 if TYPE_CHECKING:
@@ -36,7 +36,9 @@ def write_midi(piece: Piece, path: Path) -> Path:
     section markers, every track ending at the last bar line. Atomic (a .part file, replaced)."""
     import pretty_midi
 
-    pm = pretty_midi.PrettyMIDI(initial_tempo=float(piece.tempo_bpm))
+    # 960 ticks a quarter note: 16ths, 32nds and triplets on exact ticks, and a 480-tick file's
+    # notes (POP909, most DAWs) where they were.
+    pm = pretty_midi.PrettyMIDI(resolution=960, initial_tempo=float(piece.tempo_bpm))
     num, den = piece.meter
     pm.time_signature_changes.append(pretty_midi.TimeSignature(num, den, 0.0))
     key_number = piece.key.tonic_pc + (12 if piece.key.mode == "minor" else 0)
@@ -66,8 +68,9 @@ def write_midi(piece: Piece, path: Path) -> Path:
 
 
 def _finish(pm: pretty_midi.PrettyMIDI, piece: Piece) -> mido.MidiFile:
-    """pretty_midi's file with a marker per section and chord symbol on its first (conductor)
-    track, and every track ending at the last bar line or its last event, whichever is later."""
+    """pretty_midi's file with a marker per section and chord symbol and the tempo map's changes
+    on its first (conductor) track, and every track ending at the last bar line or its last
+    event, whichever is later."""
     import mido
 
     buffer = io.BytesIO()
@@ -84,11 +87,18 @@ def _finish(pm: pretty_midi.PrettyMIDI, piece: Piece) -> mido.MidiFile:
         )
         for start, text in labels
     ]
+    # The tempo map after the first tempo (which pretty_midi wrote): ticks straight from beats.
+    markers += [
+        (int(round(mark.start_beats * midi.ticks_per_beat)),
+         mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(mark.bpm)))
+        for mark in piece.tempos if mark.start_beats > 0
+    ]  # fmt: skip
     for track in midi.tracks:  # pretty_midi names a key by its number: F# and Gb are one
         for i, msg in enumerate(track):
             if msg.type == "key_signature":
                 track[i] = msg.copy(key=key_signature_name(piece.key))
-    # Ticks straight from beats: one tempo, so the bar line is an exact whole tick.
+    # Ticks straight from beats (pretty_midi placed the notes at one tempo): the bar line is an
+    # exact whole tick.
     end = int(round(piece.total_beats * midi.ticks_per_beat))
     midi.tracks = [
         _retimed(track, markers if i == 0 else [], end) for i, track in enumerate(midi.tracks)
@@ -156,33 +166,38 @@ def _load(path: Path) -> tuple[pretty_midi.PrettyMIDI, list[tuple[int, str]], fl
 
 
 def read_midi(path: Path) -> Piece:
-    """Read a MIDI file into a Piece (tempo, meter and key from the file when present; chord
-    symbols from its markers, each lasting until the next or the end; the other markers, such
-    as "Verse" or "Chorus", as sections)."""
+    """Read a MIDI file into a Piece: every note at its written beat (ticks over the file's
+    ticks per quarter note, whatever its tempo map does to the seconds), the tempo map kept (the
+    first tempo as `tempo_bpm`, later changes as `tempos`), meter and key signature from the file
+    when present (a 1/4 signature read as 4/4); chord symbols from its markers, each lasting until the next or the end; the other
+    markers, such as "Verse" or "Chorus", as sections."""
     import pretty_midi
 
     pm, markers, end_beats = _load(path)
-    tempo = float(pm.get_tempo_changes()[1][0]) if len(pm.get_tempo_changes()[1]) else 120.0
+    tempo, tempos = tempo_map(pm)
     meter = (4, 4)
     if pm.time_signature_changes:
         ts = pm.time_signature_changes[0]
         meter = (ts.numerator, ts.denominator)
-    key = Key(0, "major")
+    if meter == (1, 4):  # one beat a bar is a sequencer's default (POP909 has it), not a meter
+        meter = (4, 4)
+    signature = None
     if pm.key_signature_changes:
         number = pm.key_signature_changes[0].key_number
-        key = Key(number % 12, "minor" if number >= 12 else "major")
+        signature = Key(number % 12, "minor" if number >= 12 else "major")
     spelled = [text[4:] for tick, text in markers if tick < 0]
     markers = [(tick, text) for tick, text in markers if tick >= 0]
-    if spelled and key_from_signature(spelled[0]).tonic_pc == key.tonic_pc:
-        key = key_from_signature(spelled[0])
-    beat = 60.0 / tempo
+    if spelled and signature and key_from_signature(spelled[0]).tonic_pc == signature.tonic_pc:
+        signature = key_from_signature(spelled[0])
+    key = signature or Key(0, "major")
+    beats = _beats_of(pm)
     tracks = [
         Track(
             name=inst.name or pretty_midi.program_to_instrument_name(inst.program),
             program=inst.program,
             is_drum=inst.is_drum,
             notes=[
-                Note(n.pitch, n.start / beat, (n.end - n.start) / beat, n.velocity)
+                Note(n.pitch, beats(n.start), max(beats(n.end) - beats(n.start), 0.0), n.velocity)
                 for n in sorted(inst.notes, key=lambda n: (n.start, n.pitch))
             ],
         )
@@ -191,7 +206,7 @@ def read_midi(path: Path) -> Piece:
     total = max((n.start_beats + n.dur_beats for t in tracks for n in t.notes), default=0.0)
     bar = meter[0] * 4.0 / meter[1]
     # Markers that read as chord symbols are chords; DAWs also mark sections ("Verse", "Chorus").
-    texts = [(round(pm.tick_to_time(t) / beat, 6), x.strip()) for t, x in markers]
+    texts = [(round(t / pm.resolution, 6), x.strip()) for t, x in markers]
     texts = [(s, x) for s, x in texts if x]
     starts = [(s, x) for s, x in texts if CHORD_SYMBOL.match(x)]
     sections = [SectionMark(s, x) for s, x in texts if not CHORD_SYMBOL.match(x)]
@@ -201,4 +216,32 @@ def read_midi(path: Path) -> Piece:
     ends = [s for s, _ in starts[1:]] + [bars * bar]  # each chord lasts until the next
     chords = [ChordMark(s, ends[i] - s, text) for i, (s, text) in enumerate(starts)]
     return Piece(key=key, tempo_bpm=tempo, meter=meter, bars=bars, tracks=tracks, chords=chords,
-                 sections=sections)  # fmt: skip
+                 sections=sections, tempos=tempos, signature=signature)  # fmt: skip
+
+
+def _beats_of(pm: pretty_midi.PrettyMIDI):  # noqa: ANN202 (a function of seconds)
+    """Seconds (as pretty_midi gives them) back to quarter-note beats: the tick it came from over
+    the file's ticks per quarter note, so a tempo map moves no note off its written beat."""
+    resolution = float(pm.resolution)
+
+    def beats(seconds: float) -> float:
+        return round(int(pm.time_to_tick(seconds)) / resolution, 6)
+
+    return beats
+
+
+def tempo_map(pm: pretty_midi.PrettyMIDI) -> tuple[float, list[TempoMark]]:
+    """The file's first tempo (120 without one) and its later changes, each at its beat; a
+    change to the tempo already in force is not a change."""
+    times, bpms = pm.get_tempo_changes()
+    if not len(bpms):
+        return 120.0, []
+    first = round(float(bpms[0]), 3)
+    marks, now = [], first
+    for seconds, bpm in zip(times[1:], bpms[1:], strict=True):
+        bpm = round(float(bpm), 3)
+        if abs(bpm - now) >= 1e-3:
+            beat = round(int(pm.time_to_tick(float(seconds))) / pm.resolution, 6)
+            marks.append(TempoMark(beat, bpm))
+            now = bpm
+    return first, marks

@@ -24,10 +24,12 @@ class Track:
     is_drum: bool = False
 
 
-# A chord mark's text: root, suffix, slash bass ("F#m7b5" -> F#, m7b5; "C6/9/E" -> C, 6/9, E).
+# A chord mark's text: root, suffix, slash bass ("F#m7b5" -> F#, m7b5; "C6/9/E" -> C, 6/9, E;
+# "F##dim", the leading-tone chord of G# minor).
 # Section names ("Chorus", "Bridge") do not match.
 CHORD_SYMBOL = re.compile(
-    r"^([A-G][#b]?)((?:maj|min|m|dim|aug|sus|add|alt|[0-9#b+()°ø/-])*?)(?:/([A-G][#b]?))?$"
+    r"^([A-G](?:##|bb|[#b])?)((?:maj|min|m|dim|aug|sus|add|alt|[0-9#b+()°ø/-])*?)"
+    r"(?:/([A-G](?:##|bb|[#b])?))?$"
 )
 
 
@@ -54,6 +56,15 @@ class SectionMark:
     name: str
 
 
+@dataclass(frozen=True)
+class TempoMark:
+    """A tempo change: from `start_beats` on, `bpm` quarter notes a minute (a file's tempo map:
+    a ritardando, a new section's tempo). A piece's first tempo is its `tempo_bpm`."""
+
+    start_beats: float
+    bpm: float
+
+
 @dataclass
 class Piece:
     """Tracks plus the facts a producer asks about: key, tempo, meter, length; chord symbols and
@@ -66,6 +77,12 @@ class Piece:
     tracks: list[Track] = field(default_factory=list)
     chords: list[ChordMark] = field(default_factory=list)  # in time order, none by default
     sections: list[SectionMark] = field(default_factory=list)  # in time order, none by default
+    # Tempo changes after the first (a real file's tempo map), in time order; none by default.
+    tempos: list[TempoMark] = field(default_factory=list)
+    title: str = ""  # the song's title where it has one (the score's heading)
+    # The key-signature event of a file read in (None: the file had none). `key` is that
+    # signature too, or C major; `keyfinder.piece_key` finds the key from the notes.
+    signature: Key | None = None
 
     @property
     def beats_per_bar(self) -> float:
@@ -79,7 +96,18 @@ class Piece:
 
     @property
     def duration_sec(self) -> float:
-        return self.total_beats * 60.0 / self.tempo_bpm
+        """Seconds from the first beat to the last bar line, through the tempo map."""
+        return self.seconds_at(self.total_beats)
+
+    def seconds_at(self, beats: float) -> float:
+        """Seconds from the start to `beats`, through the tempo map."""
+        seconds, at, bpm = 0.0, 0.0, self.tempo_bpm
+        for mark in self.tempos:
+            if mark.start_beats >= beats:
+                break
+            seconds += (mark.start_beats - at) * 60.0 / bpm
+            at, bpm = mark.start_beats, mark.bpm
+        return seconds + (beats - at) * 60.0 / bpm
 
     def all_notes(self) -> list[Note]:
         return [n for t in self.tracks for n in t.notes]

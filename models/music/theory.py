@@ -198,14 +198,17 @@ def pc_name(pc: int, key: Key | None = None) -> str:
 
 def degree_name(pc: int, key: Key) -> str:
     """A pitch class named by its scale degree's letter (Ab, the flat 6th, in C major; F# in D
-    minor), or by the key's plain name where that letter would need a double accidental."""
+    minor; F##, the raised 7th, in G# minor), or by the key's plain name where another double
+    accidental would be needed."""
     pc %= 12
     plain = FLAT_NAMES if uses_flats(key) else SHARP_NAMES
     degree = (pc - key.tonic_pc) % 12
     tonic = plain[key.tonic_pc]
     letter = LETTERS[(LETTERS.index(tonic[0]) + DEGREE_STEP[degree]) % 7]
     accidental = (pc - NOTE_PC[letter]) % 12
-    if accidental not in _ACC_TEXT:  # a double sharp or flat: plainer to read as its neighbour
+    if accidental == 2 and key.mode == "minor" and degree in MINOR_ALTERED:
+        return letter + "##"  # the raised 7th of G# minor is F##, its leading tone, never G
+    if accidental not in _ACC_TEXT:  # another double sharp or flat: plainer as its neighbour
         return plain[pc]
     return letter + _ACC_TEXT[accidental]
 

@@ -68,6 +68,13 @@ PARTS_FOUR = re.compile(
     re.I,
 )
 TIME_WORDS = re.compile(rf"\b{WHEN}\b", re.I)
+# The part of a file a request works on: "the flute track", "its BRIDGE part", "track 2".
+TRACK = re.compile(
+    r"\b(?:the|its|my|his|her|their)\s+(?!(?:whole|same|other|new|next|last|four|4|two|three|"
+    r"drums?|backing)\b)([A-Za-z][\w#+-]{1,20})\s+(?:track|part|stave|staff|channel)\b(?!-)"
+    r"|\btrack\s+(\d{1,2})\b",
+    re.I,
+)
 
 
 @dataclass
@@ -149,6 +156,9 @@ def extract_slots(text: str) -> Slots:
         slots.values["path"] = m.group(1).rstrip(".")
         # A file's name is not a request: "lead.mid" names no instrument, "ballad.txt" no style.
         text = text[: m.start(1)] + " " + text[m.end(1) :]
+    if m := TRACK.search(text):  # its instrument word names a part, not an instrument to play
+        slots.values["track"] = m.group(1) or m.group(2)
+        text = text[: m.start()] + " " + text[m.end() :]
     extract_key(text, slots)
     if m := BARS.search(text):
         slots.values["bars"] = number_value(m.group(1)) or 0

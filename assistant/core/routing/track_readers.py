@@ -85,6 +85,9 @@ def read_edit(req: Request) -> Route:
 
 @reader("song_info")
 def read_info(req: Request) -> Route:
+    named = req.slots.values.get("path", "")
+    if named.lower().endswith((".mid", ".midi")):  # "what key is demo.mid in?": that file
+        return req.call("song_info", {"file": named})
     current, midi = _midi(req)
     if current is None or midi is None:
         return req.ask("no_song")

@@ -17,7 +17,7 @@ from models.intents.intent import load_intents
 from models.music.vocabulary import INSTRUMENTS, MOODS, STYLE_WORDS
 
 DATA = Path(__file__).resolve().parents[2] / "router_data" / "requests.yaml"
-SLOT_NAMES = {*MUSIC_ARGS, "path"}
+SLOT_NAMES = {*MUSIC_ARGS, "path", "track"}
 INTENTS = {i.name for i in load_intents()} | {"unclear"}
 VALID_VALUE = {
     "key": lambda v: isinstance(v, str) and re.fullmatch(r"[A-G][#b]?", v) is not None,
@@ -31,6 +31,7 @@ VALID_VALUE = {
     "parts": lambda v: v in (1, 4),
     "seed": lambda v: isinstance(v, int) and v >= 0,
     "path": lambda v: isinstance(v, str) and v.strip() == v and v != "",
+    "track": lambda v: isinstance(v, str) and re.fullmatch(r"[\w#+-]{1,21}", v) is not None,
 }
 
 

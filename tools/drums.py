@@ -102,7 +102,9 @@ def _result(ctx: ToolContext, beat, audio: bool) -> ToolResult:  # noqa: ANN001
     req, spec = beat.request, beat.style
     label = spec.label
     stem = f"{spec.name}-beat-{req.tempo_bpm:g}bpm-s{req.seed}"
-    files, note = export_piece(to_piece(beat), ctx.output_path(stem, ".mid"), audio,
+    piece = to_piece(beat)
+    piece.title = f"{label} beat at {req.tempo_bpm:g} bpm"  # as the song record names it
+    files, note = export_piece(piece, ctx.output_path(stem, ".mid"), audio,
                                ctx.progress, musicxml=False)  # fmt: skip
     summary = (f"Wrote {article(req.bars)} {req.bars}-bar {label} beat, {req.meter} at "
                f"{req.tempo_bpm:g} bpm: {_feel_words(beat)} (seed {req.seed}).")  # fmt: skip
@@ -113,7 +115,7 @@ def _result(ctx: ToolContext, beat, audio: bool) -> ToolResult:  # noqa: ANN001
         summary += " " + note
     attrs = {"tempo": int(req.tempo_bpm), "meter": req.meter, "bars": req.bars,
              "style": spec.name, "seed": req.seed, **_controls(req)}  # fmt: skip
-    song = {"title": f"{label} beat at {req.tempo_bpm:g} bpm", "tool": "drums", **attrs,
+    song = {"title": piece.title, "tool": "drums", **attrs,
             "files": files}  # fmt: skip
     counts = Counter(hit.name for hit in beat.hits)
     return ToolResult(summary=summary, files=list(files.values()), preview=to_step_grid(beat),

@@ -278,6 +278,7 @@ def _result(ctx: ToolContext, path: Path, piece, what: str, action: str, attrs: 
     from models.music.export import export_piece
 
     stem = f"{path.stem.split('-edit')[0]}-edit-{action}"
+    piece.title = title[:120]  # the score's heading, as the song record names it
     files, note = export_piece(piece, ctx.output_path(stem, ".mid"), audio, ctx.progress)
     kept = "" if action in ("transpose", "tempo", "loop", "length") else (
         " Every other part is unchanged, note for note.")  # fmt: skip

@@ -131,6 +131,8 @@ def track_result(ctx: ToolContext, arrangement: Arrangement, args: dict, stems: 
 
     a, seed = arrangement, args["seed"]
     stem = f"{a.genre.name}-{'song' if a.request.song else 'track'}-{a.key.tonic_name}{a.key.mode[:3]}-s{seed}"
+    title = f"{a.genre.label} {'song' if a.request.song else 'track'} in {a.key.name}"
+    a.piece.title = title  # the score's heading, as the song record names it
     files, note = export(ctx, a, stem, audio, stems)
     summary = summary_of(a, seed) + (" " + note if note else "")
     if is_loop(a) and "wav" in files:
@@ -150,7 +152,6 @@ def track_result(ctx: ToolContext, arrangement: Arrangement, args: dict, stems: 
              "progression": args.get("progression")}  # fmt: skip
     parts = [{"name": t.name, "program": t.program, "drums": t.is_drum, "notes": len(t.notes)}
              for t in a.piece.tracks]  # fmt: skip
-    title = f"{a.genre.label} {'song' if a.request.song else 'track'} in {a.key.name}"
     song = {"title": title, "tool": "track", **{k: v for k, v in attrs.items() if v is not None},
             "files": files}  # fmt: skip
     data = {**attrs, "duration_sec": round(a.piece.duration_sec, 2), "parts": parts,

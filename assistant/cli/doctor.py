@@ -217,6 +217,8 @@ def gather() -> list[Check]:
         _binary("fluidsynth", "fluidsynth", "WAV rendering, optional"),
         _binary("abc2midi", "abcmidi", "fast ABC conversion, optional"),
         _binary("tmux", "tmux", "terminal tests, optional"),
+        _binary("lilypond", "lilypond", "MusicXML engraving tests, optional"),
+        _binary("mscore3", "musescore3", "MusicXML import tests, optional"),
     ]
     return checks
 

@@ -1,10 +1,12 @@
 """Piece -> MusicXML (notation for Sibelius, MuseScore, Dorico...), via music21.
 
 music21 does the engraving work we would otherwise get wrong: notes split at barlines with
-ties, rests filled, overlapping lines split into voices, tuplets for triplet rhythms. Our part is
-to hand it clean input: times quantised to a grid it can notate (sixteenths or eighth-note
-triplets, chosen beat by beat), simultaneous notes of one track merged into chords, and nothing
-past the last bar, so every part has exactly `piece.bars` measures.
+ties, beams, tuplets for triplet rhythms. Our part is to hand it clean input: times quantised to
+a grid it can notate (sixteenths or eighth-note triplets, chosen beat by beat), simultaneous
+notes of one track merged into chords, overlapping notes in voices, a visible rest in every
+silence, a triplet note or rest cut at the beats it crosses (MuseScore and LilyPond misread a
+tuplet across a beat), and nothing past the last bar, so every part has exactly `piece.bars`
+measures.
 
 Measured on 2 cores: a 64-bar, 4-part chorale writes in 0.75-1.0 s (plus 0.3 s to import
 music21 the first time), so a hand-written XML writer was not worth its edge cases.
@@ -13,6 +15,11 @@ Chord symbols (`piece.chords`) go above the top part as <harmony> elements, as o
 built from an explicit root, MusicXML kind and bass (music21 cannot parse figures such as
 "Cm(maj7)", "Cmaj9", "C6/9", and reads "C13" with an eleventh): see HARMONY_KINDS. Notes sounding
 under a chord take its spelling (Bb D F under Bb in C major, not A# D F).
+
+The header and staves read as a musician expects: the song's title (no "Music21" composer),
+the tempo in the beat the meter counts (dotted quarter = 112 in 6/8, not quarter = 168), each
+staff's name and its abbreviation on later systems taken from the track's name, and one clef
+rule for every engine: see models.music.score_marks.
 """
 
 from __future__ import annotations
@@ -20,12 +27,22 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from fractions import Fraction
-from math import floor
+from math import ceil, floor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from models.music.piece import CHORD_SYMBOL, ChordMark, Note, Piece, Track
+from models.music.score_marks import (
+    SOFTWARE,
+    abbreviation,
+    clef_name,
+    heading,
+    metronome_mark,
+    staff_name,
+    written_shift,
+)
 from models.music.theory import NOTE_PC, key_signature_name, pc_name
+from models.music.xml_tidy import clean_header, forwards_for_hidden_rests
 
 if TYPE_CHECKING:
     from music21 import harmony, stream
@@ -34,6 +51,8 @@ if TYPE_CHECKING:
 # Fractions keep a triplet exactly 1/3 (music21 would read 0.333333 as 333333/1000000).
 GRIDS_BEATS = (Fraction(1, 4), Fraction(1, 3))
 EPS = 1e-6
+MAX_VOICES = 4  # per staff: MuseScore drops a fifth ("too many voices")
+Struck = tuple[float, float, dict[int, int]]  # start, duration (beats), {pitch: velocity}
 # Chord-symbol suffix (as models.harmony.chords.SUFFIX writes it) -> MusicXML kind (music21's
 # name for it) and the <degree> changes that make its tones ours: (type, degree, alter), an "add"
 # alter counting from the major scale (add 9 alter -1 is the flat ninth). Every kind is one the
@@ -62,10 +81,14 @@ HARMONY_KINDS: dict[str, tuple[str, tuple[tuple[str, int, int], ...]]] = {
 
 def write_musicxml(piece: Piece, path: Path) -> Path:
     """Write a piece as MusicXML, one part per track. Atomic: a crash leaves no partial file."""
-    from music21.musicxml.m21ToXml import GeneralObjectExporter
+    from music21.musicxml.m21ToXml import GeneralObjectExporter, ScoreExporter
 
-    score = to_music21(piece)
-    data = GeneralObjectExporter(score).parse()
+    score = GeneralObjectExporter().fromGeneralObject(to_music21(piece))  # makeNotation
+    exporter = ScoreExporter(score)
+    root = exporter.parse()
+    clean_header(root)
+    forwards_for_hidden_rests(root)
+    data = exporter.asBytes()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
@@ -83,43 +106,148 @@ def to_music21(piece: Piece) -> stream.Score:
 
     score = stream.Score()
     score.metadata = metadata.Metadata()
-    score.metadata.movementName = f"{piece.key.name}, {piece.meter[0]}/{piece.meter[1]}"
-    for index, track in enumerate(piece.tracks or [Track("Music")]):
-        score.insert(0, _part(piece, track, first=index == 0))
+    score.metadata.title = heading(piece)  # <work-title>
+    score.metadata.add("software", SOFTWARE)
+    tracks = piece.tracks or [Track("Music")]
+    # Chord symbols go above the top pitched staff (a lead sheet's), never over the drums.
+    chords_on = next((i for i, t in enumerate(tracks) if not t.is_drum), 0)
+    for index, track in enumerate(tracks):
+        score.insert(0, _part(piece, track, first=index == 0, chords=index == chords_on))
     return score
 
 
-def _part(piece: Piece, track: Track, first: bool) -> stream.Part:
-    from music21 import chord, key, meter, note, stream, tempo
+def _part(piece: Piece, track: Track, first: bool, chords: bool) -> stream.Part:
+    from music21 import clef, key, meter, stream
 
     part = stream.Part()
-    part.partName = track.name
-    part.insert(0, _instrument(track))
+    inst = _instrument(track)
+    part.partName, part.partAbbreviation = inst.partName, inst.partAbbreviation
+    part.insert(0, inst)
+    part.insert(0, getattr(clef, clef_name(track, written_shift(inst)))())
     signature = key_signature_name(piece.key)  # as the MIDI file's: at most 7 sharps or flats
     tonic = signature[:-1] if piece.key.mode == "minor" else signature
     part.insert(0, key.Key(tonic.replace("b", "-"), piece.key.mode))
     part.insert(0, meter.TimeSignature(f"{piece.meter[0]}/{piece.meter[1]}"))
     if first:  # one tempo mark for the score, above the top part
-        part.insert(0, tempo.MetronomeMark(number=round(piece.tempo_bpm, 2)))
-    end = piece.total_beats
-    if first:  # chord symbols above the top staff, as on a lead sheet
-        for mark in piece.chords:
-            start = Fraction(round(mark.start_beats * 12), 12)  # on a 16th/triplet grid point
-            symbol = chord_symbol(mark.text)
-            if symbol is not None and 0 <= start < end:
-                part.insert(start, symbol)
-    groups = _chords(quantise(track.notes, end))
-    for (start, dur), pitches in sorted(groups.items()):
-        spelled = {} if track.is_drum else _mark_names(piece.chords, start)
-        names = [_spell(p, piece, spelled) for p in sorted(pitches)]
-        element = note.Note(names[0]) if len(names) == 1 else chord.Chord(names)
-        element.quarterLength = dur
-        element.volume.velocity = max(pitches.values())
-        part.insert(start, element)
-    last = max((s + d for s, d in groups), default=0.0)
-    if last < end - EPS:  # fill to the final barline so every part has piece.bars measures
-        part.insert(last, note.Rest(quarterLength=end - last))
+        part.insert(0, metronome_mark(piece.tempo_bpm, piece.meter))
+    symbols = _chord_symbols(piece) if chords else []  # above the staff, as on a lead sheet
+    _write_notes(part, piece, track, symbols)
     return part
+
+
+def _exact(beats: float) -> Fraction:
+    """A quantised time as an exact fraction (0.3333333 -> 1/3)."""
+    return Fraction(beats).limit_denominator(48)
+
+
+def _chord_symbols(piece: Piece) -> list[tuple[Fraction, harmony.ChordSymbol]]:
+    """(time, symbol) of each chord mark that is a chord symbol, on the sixteenth or triplet
+    grid point nearest its start (the grids the notes are written on)."""
+    end, out = _exact(piece.total_beats), []
+    for mark in piece.chords:
+        points = [Fraction(round(mark.start_beats * n), n) for n in (4, 3)]
+        at = min(points, key=lambda t: abs(t - Fraction(mark.start_beats)))  # ties: sixteenth
+        symbol = chord_symbol(mark.text)
+        if symbol is not None and 0 <= at < end:
+            out.append((at, symbol))
+    return out
+
+
+def _write_notes(part: stream.Part, piece: Piece, track: Track,
+                 symbols: list[tuple[Fraction, harmony.ChordSymbol]]) -> None:  # fmt: skip
+    """The track's notes, in voices where they overlap. Every silence of the first voice is a
+    visible rest (music21 would fill gaps with hidden rests, and a score would show nothing
+    there); later voices' silences are hidden (written as <forward>: see xml_tidy). The chord
+    symbols go in the first voice, cut (tied, for a note) where a chord changes, so each symbol
+    stands over a note or rest of its own: LilyPond hangs a symbol on the next note, and
+    ignores the <offset> music21 gives a symbol in the middle of a note."""
+    from music21 import chord, note, stream, tie
+
+    end = _exact(piece.total_beats)
+    groups = _chords(quantise(track.notes, piece.total_beats))
+    changes = sorted({at for at, _ in symbols})
+    for number, line in enumerate(_voices(groups) or [[]]):
+        voice = stream.Voice()  # even one: else music21 puts the symbols in a voice of rests
+        cuts = changes if number == 0 else []
+        for start, dur, pitches in line:
+            spelled = {} if track.is_drum else _mark_names(piece.chords, start)
+            names = [_spell(p, piece, spelled) for p in sorted(pitches)]
+            spans = _spans(_exact(start), _exact(start + dur), cuts)
+            for index, (at, stop) in enumerate(spans):  # tied across the cuts
+                element = note.Note(names[0]) if len(names) == 1 else chord.Chord(names)
+                element.quarterLength = stop - at
+                element.volume.velocity = max(pitches.values())
+                if len(spans) > 1:
+                    last = index == len(spans) - 1
+                    element.tie = tie.Tie("start" if index == 0 else "stop" if last else "continue")
+                voice.insert(at, element)
+        for gap_start, gap_stop in _gaps(line, end):  # to the final barline, too
+            for at, stop in _spans(gap_start, gap_stop, cuts):
+                rest = note.Rest(quarterLength=stop - at)
+                # A silent later voice shows nothing, but in a triplet beat: MuseScore wants
+                # the whole group, LilyPond fails on a bracket that ends on a hidden rest.
+                rest.style.hideObjectOnPrint = number > 0 and not _triplet(at, stop)
+                voice.insert(at, rest)
+        for at, symbol in symbols if number == 0 else []:
+            voice.insert(at, symbol)
+        part.insert(0, voice)
+
+
+def _voices(groups: dict[tuple[float, float], dict[int, int]]) -> list[list[Struck]]:
+    """The track's chords (start, dur, pitches) in at most four voices (MuseScore's limit per
+    staff) that never overlap: each goes to the first voice free by its start. With four busy,
+    the voice that frees first has its chord cut short where the new one starts, or, struck
+    together, takes the new pitches into it: a dense piano part still reads (the MIDI keeps
+    every note's length)."""
+    voices: list[list[Struck]] = []
+    for (start, dur), pitches in sorted(groups.items()):
+        free = next((v for v in voices if v[-1][0] + v[-1][1] <= start + EPS), None)
+        if free is None and len(voices) < MAX_VOICES:
+            voices.append([(start, dur, pitches)])
+            continue
+        if free is None:
+            free = min(voices, key=lambda v: v[-1][0] + v[-1][1])
+            at, length, held = free[-1]
+            if at >= start - EPS:  # struck together: one chord
+                free[-1] = (at, max(length, dur), {**held, **pitches})
+                continue
+            free[-1] = (at, start - at, held)
+        free.append((start, dur, pitches))
+    return voices
+
+
+def _gaps(line: list[Struck], end: Fraction) -> list[tuple[Fraction, Fraction]]:
+    """The silent stretches of a voice, from the first beat to `end`."""
+    out, covered = [], Fraction(0)
+    for start, dur, _ in line:
+        at, stop = _exact(start), _exact(start + dur)
+        if at > covered:
+            out.append((covered, at))
+        covered = max(covered, stop)
+    return out + [(covered, end)] if covered < end else out
+
+
+def _spans(start: Fraction, stop: Fraction,
+           cuts: list[Fraction] | tuple = ()) -> list[tuple[Fraction, Fraction]]:  # fmt: skip
+    """How a note or rest from `start` to `stop` is written: cut at the `cuts` inside it (chord
+    changes), and where a triplet time point starts or ends a piece, that piece cut at the
+    beats it crosses (its part in its first beat, the whole beats, its part in its last beat),
+    so each triplet group stays inside one beat under its own bracket (MuseScore and LilyPond
+    misread a triplet note across a beat)."""
+    points = sorted({start, stop} | {c for c in cuts if start < c < stop})
+    out = []
+    for a, b in zip(points, points[1:], strict=False):
+        if not _triplet(a, b):  # sixteenths: as it is
+            out.append((a, b))
+            continue
+        beats = sorted({a, b} | {Fraction(x) for x in (ceil(a), floor(b)) if a < x < b})
+        out += zip(beats, beats[1:], strict=False)
+    return out
+
+
+def _triplet(start: Fraction, stop: Fraction) -> bool:
+    """Whether a span starts or ends off the sixteenth grid (on a triplet)."""
+    return (start * 4).denominator != 1 or (stop * 4).denominator != 1
 
 
 def _instrument(track: Track):  # noqa: ANN202 (music21 type, imported lazily)
@@ -133,7 +261,11 @@ def _instrument(track: Track):  # noqa: ANN202 (music21 type, imported lazily)
         except Exception:  # music21 knows most, not all, GM programs
             inst = instrument.Instrument()
             inst.midiProgram = track.program
-    inst.partName = track.name
+    # The staff's name on the first system and its abbreviation on the later ones both come
+    # from the track's name (music21's own would read "Ch" under "Soprano", "Samp" under "Lead").
+    name = staff_name(track.name, inst)
+    inst.partName = name
+    inst.partAbbreviation = inst.instrumentAbbreviation = abbreviation(name, inst)
     return inst
 
 

@@ -155,7 +155,9 @@ def test_chords_add_no_notes_and_no_measures(tmp_path: Path) -> None:
     text_chords, score_chords = xml(charted, tmp_path, "chords.musicxml")
     assert "<harmony" not in text_plain
     assert text_chords.count("<harmony") == 3
-    assert text_chords.count("<note") == text_plain.count("<note")
+    # No struck notes added (a rest may be cut where a chord changes, to carry its symbol).
+    struck = [t.count("<note") - t.count("<rest") - t.count('<tie type="stop"') for t in (text_chords, text_plain)]  # fmt: skip
+    assert struck[0] == struck[1]
     assert sounding_names(score_chords) == sounding_names(score_plain)
     for score in (score_plain, score_chords):
         assert [len(p.getElementsByClass("Measure")) for p in score.parts] == [3, 3]

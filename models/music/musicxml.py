@@ -128,8 +128,10 @@ def _part(piece: Piece, track: Track, first: bool, chords: bool) -> stream.Part:
     tonic = signature[:-1] if piece.key.mode == "minor" else signature
     part.insert(0, key.Key(tonic.replace("b", "-"), piece.key.mode))
     part.insert(0, meter.TimeSignature(f"{piece.meter[0]}/{piece.meter[1]}"))
-    if first:  # one tempo mark for the score, above the top part
+    if first:  # the tempo marks of the score (a file's tempo map too), above the top part
         part.insert(0, metronome_mark(piece.tempo_bpm, piece.meter))
+        for mark in piece.tempos:
+            part.insert(mark.start_beats, metronome_mark(mark.bpm, piece.meter))
     symbols = _chord_symbols(piece) if chords else []  # above the staff, as on a lead sheet
     _write_notes(part, piece, track, symbols)
     return part

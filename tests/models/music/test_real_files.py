@@ -155,3 +155,15 @@ def test_a_loop_plays_the_tempo_map_each_time_round_and_a_cut_keeps_its_part() -
     assert [(m.start_beats, m.bpm) for m in twice.tempos][2:5] == [(131.25, 30.0), (136.0, 72.0),
                                                                   (266.0, 66.0)]  # fmt: skip
     assert cut(piece, 10).tempos == [] and cut(piece, 10).duration_sec == pytest.approx(40 * 60 / 72)
+
+
+def test_the_score_marks_the_tempo_map_where_the_midi_changes_tempo(tmp_path: Path) -> None:
+    import music21
+
+    from models.music.musicxml import write_musicxml
+
+    piece = read_midi(REAL / "bach-bwv846-prelude.mid")
+    score = music21.converter.parse(str(write_musicxml(piece, tmp_path / "p.musicxml")))
+    marks = [(float(m.getOffsetInHierarchy(score)), m.number)
+             for m in score.recurse().getElementsByClass("MetronomeMark")]  # fmt: skip
+    assert marks == [(0.0, 72), (130.0, 66), (130.75, 48), (131.25, 30)]

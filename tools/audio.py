@@ -32,10 +32,10 @@ def analyze_audio(
         if features.analysed_sec < features.duration_sec - 0.5
         else ""
     )
-    tempo = f"{features.tempo_bpm:.0f} bpm" if features.tempo_bpm else "no steady beat"
+    sure = f", tempo confidence {features.tempo_confidence:.2f}" if features.tempo_bpm else ""
     key = f"{features.key} {features.mode}" if features.key else "no clear key"
     lines = [
-        f"tempo        {tempo} (pulse clarity {features.beat_strength:.2f})",
+        f"tempo        {features.tempo_words} (pulse clarity {features.beat_strength:.2f}{sure})",
         f"key          {key} (confidence {features.key_confidence:.2f})",
         f"loudness     {features.loudness_db:.1f} dBFS (dynamic range {features.dynamic_range_db:.1f} dB)",
         f"brightness   {features.brightness_hz:.0f} Hz spectral centroid",

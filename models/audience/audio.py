@@ -10,16 +10,18 @@ Conventions, all on the mono mix:
   LUFS): mean power of 400 ms blocks passing a -70 dBFS gate and a gate 10 dB under their mean.
   A full-scale sine reads -3 dBFS.
 - dynamic_range_db: 95th - 10th percentile of 93 ms frame RMS (dB), frames above -70 dBFS.
-- tempo_bpm: the onset autocorrelation peak under a 120 bpm prior, refined below one frame and
-  octave-folded into 70-180 bpm (a 60 bpm ballad reads 120; see `_best_beat_lag`).
+- tempo_bpm: the beat a producer would count, chosen among the onset periodicities from 40 to
+  250 bpm (T/2, T, 2T, 2T/3, 3T/2) by beat strength, note density and a prior toward 70-160
+  bpm, refined below one frame (see models/audience/tempo.py). When the choice is close,
+  tempo_alternative holds the rival level and tempo_confidence says how close (0.5: a toss).
 - key: Temperley profiles on a 36-bins-per-octave CQT chroma, relative major/minor settled by
   tonic evidence (see `key_from_chroma`).
 
 Measured on the 2-core dev machine (other jobs running): a 3-minute 44.1 kHz stereo WAV takes
 0.55-0.85 s warm, 1.7 s as a process's first call with numba's cache on disk. On General MIDI
 renders the key was right in 305 of 316 (8 progressions x 12 tonics x 3 arrangements, plus a
-tempo sweep; the misses had confidence < 0.15) and 144 of 144 in a held-out set; tempo was
-within 0.6% from 70 to 178 bpm.
+tempo sweep; the misses had confidence < 0.15) and 144 of 144 in a held-out set. Tempo on
+rendered real pieces: docs/benchmarks.md, "Audio tempo" (`benchmarks/audio_tempo.py`).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from models.audience.audio_io import (  # noqa: F401 (the module's public names)
     check_audio_file,
     decode_audio,
 )
+from models.audience.tempo import MIN_BEAT_STRENGTH, Tempo, estimate_tempo  # noqa: F401
 from models.music.theory import Key, pc_name
 
 MIN_AUDIO_SEC = 1.0
@@ -47,8 +50,6 @@ SR = 22050
 HOP = 512  # 23 ms frames for onsets, loudness and brightness
 CHROMA_HOP = 2048  # 93 ms frames are plenty for a key
 GATE_DBFS = -70.0
-TEMPO_MIN, TEMPO_MAX = 70.0, 180.0
-MIN_BEAT_STRENGTH = 0.3  # weaker pulses get no tempo (held chords, speech, ambience)
 MIN_TONAL_CORR = 0.4  # best key-profile correlation below this: no key (drums)
 MIN_CHROMA_CONTRAST = 0.3  # (max - min) / mean of the chroma below this: no key (noise)
 OPENING_SEC = 2.0
@@ -78,6 +79,18 @@ class AudioFeatures:
     energy: float  # 0..1, see energy_score
     danceability: float  # 0..1, see danceability_score
     analysed_sec: float  # how much was analysed (<= MAX_ANALYSED_SEC)
+    tempo_alternative: float | None = None  # the rival tempo (double, half...) when unsure
+    tempo_confidence: float = 0.0  # 0..1 for tempo_bpm against tempo_alternative (0.5: a toss)
+
+    @property
+    def tempo_words(self) -> str:
+        """The tempo as a reply says it: "96 bpm", "about 84 bpm (or 168)" when unsure (the
+        alternative is another metrical level: double, half, 3/2 or 2/3), or "no steady beat"."""
+        if not self.tempo_bpm:
+            return "no steady beat"
+        if self.tempo_alternative:
+            return f"about {self.tempo_bpm:.0f} bpm (or {self.tempo_alternative:.0f})"
+        return f"{self.tempo_bpm:.0f} bpm"
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -85,7 +98,7 @@ class AudioFeatures:
     def describe(self) -> str:
         """One plain-English line: "A minor, 96 bpm, loud and bright, high energy"."""
         key = f"{self.key} {self.mode}" if self.key else "no clear key"
-        tempo = f"{self.tempo_bpm:.0f} bpm" if self.tempo_bpm else "no steady beat"
+        tempo = self.tempo_words
         db, hz = self.loudness_db, self.brightness_hz
         loud = "loud" if db > -14 else "quiet" if db < -26 else "moderately loud"
         bright = "bright" if hz > 2200 else "dark" if hz < 1000 else "warm"
@@ -123,7 +136,7 @@ def features_from_signal(
     analysed = len(mono) / sr
     x = mono if sr == SR else librosa.resample(mono, orig_sr=sr, target_sr=SR)
     spectrum = np.abs(librosa.stft(x, n_fft=2048, hop_length=HOP))
-    tempo, strength, regularity, onsets = _rhythm(spectrum)
+    tempo, onsets = _rhythm(spectrum)
     chroma, bass, opening = _chroma_evidence(x)
     tonic, mode, confidence = key_from_chroma(chroma, bass12=bass, opening12=opening)
     tonal = _is_tonal(chroma)
@@ -133,8 +146,8 @@ def features_from_signal(
     return AudioFeatures(
         duration_sec=round(duration, 3),
         sample_rate=int(sr),
-        tempo_bpm=None if tempo is None else round(tempo, 1),
-        beat_strength=round(strength, 3),
+        tempo_bpm=None if tempo.bpm is None else round(tempo.bpm, 1),
+        beat_strength=round(tempo.strength, 3),
         key=pc_name(tonic, Key(tonic, mode)) if tonal else None,  # type: ignore[arg-type]
         mode=mode if tonal else None,
         key_confidence=round(confidence if tonal else 0.0, 3),
@@ -143,8 +156,10 @@ def features_from_signal(
         brightness_hz=round(brightness, 1),
         onset_rate=round(onset_rate, 3),
         energy=round(energy_score(loudness, onset_rate, brightness), 3),
-        danceability=round(danceability_score(tempo, strength, regularity), 3),
+        danceability=round(danceability_score(tempo.bpm, tempo.strength, tempo.regularity), 3),
         analysed_sec=round(analysed, 3),
+        tempo_alternative=None if tempo.alternative is None else round(tempo.alternative, 1),
+        tempo_confidence=round(tempo.confidence if tempo.bpm else 0.0, 3),
     )
 
 
@@ -180,14 +195,11 @@ def _audible(mono: np.ndarray, sr: int) -> np.ndarray:
     return mono
 
 
-def _rhythm(spectrum: np.ndarray) -> tuple[float | None, float, float, int]:
-    """(tempo or None, beat strength 0..1, regularity 0..1, onset count) from the spectrogram.
+def _rhythm(spectrum: np.ndarray) -> tuple[Tempo, int]:
+    """(tempo reading, onset count) from the spectrogram (the method: models/audience/tempo.py).
 
     The onset envelope is librosa's: mean rise in dB across mel bands, frame to frame, so its
-    scale does not depend on gain. Beat strength = how well the onsets line up with themselves
-    one to four beats later (autocorrelation, 1 at lag 0) x how far the onsets stand out from
-    the floor (99th - 50th percentile, 3 dB = clear). The second factor keeps the wobble of a
-    held chord or a pad, which can be perfectly periodic, from passing for a beat.
+    scale does not depend on gain.
     """
     import librosa
 
@@ -196,57 +208,7 @@ def _rhythm(spectrum: np.ndarray) -> tuple[float | None, float, float, int]:
     # An absolute threshold (0.6 dB rise per band over the local mean), not a relative one:
     # relative to its own maximum, the envelope of a held chord is all "onsets".
     peaks = librosa.onset.onset_detect(onset_envelope=env, sr=SR, normalize=False, delta=0.6)
-    centred = env - env.mean()
-    if not np.any(centred):
-        return None, 0.0, 0.0, len(peaks)
-    ac = librosa.autocorrelate(centred, max_size=int(5 * SR / HOP))
-    ac = ac / ac[0]
-    lag, salience = _best_beat_lag(ac, _likely_beat_lag(ac))
-    prominence = np.clip((np.percentile(env, 99) - np.percentile(env, 50)) / 3.0, 0.0, 1.0)
-    strength = float(np.clip(salience * prominence, 0.0, 1.0))
-    if lag is None or strength < MIN_BEAT_STRENGTH:
-        return None, strength, 0.0, len(peaks)
-    later = np.mean([_peak(ac, k * lag)[1] for k in (2, 3, 4)])
-    regularity = float(np.clip(later / max(_peak(ac, lag)[1], 1e-6), 0.0, 1.0))
-    return 60 * SR / HOP / lag, strength, regularity, len(peaks)
-
-
-def _likely_beat_lag(ac: np.ndarray) -> float:
-    """The autocorrelation peak weighted by a log-normal tempo prior (120 bpm, one octave),
-    as librosa's tempo estimate does, on the whole-track autocorrelation (no tempogram)."""
-    lags = np.arange(int(SR / HOP * 60 / 320), len(ac))  # 320 bpm and slower
-    octaves = np.log2(60 * SR / HOP / lags / 120.0)
-    return float(lags[np.argmax(np.maximum(ac[lags], 0) * np.exp(-0.5 * octaves**2))])
-
-
-def _best_beat_lag(ac: np.ndarray, lag0: float) -> tuple[float | None, float]:
-    """Octave-fold the guessed beat period into TEMPO_MIN..TEMPO_MAX (5% slack at the edges).
-
-    A steady pulse also repeats at twice its period, so half and double tempo always look
-    plausible; of the candidates, take the fastest whose comb salience is within 90% of the best.
-    """
-    fps = SR / HOP
-    lag0 = _peak(ac, lag0)[0]
-    candidates = [lag0 * 2.0**k for k in range(-3, 4)]
-    inside = [c for c in candidates if TEMPO_MIN / 1.05 <= 60 * fps / c <= TEMPO_MAX * 1.05]
-    inside = [_peak(ac, c)[0] for c in inside if 4 * c < len(ac) - 2]
-    if not inside:
-        return None, 0.0
-    salience = {c: float(np.mean([_peak(ac, k * c)[1] for k in range(1, 5)])) for c in inside}
-    top = max(salience.values())
-    lag = min(c for c, s in salience.items() if s >= 0.9 * top)
-    return lag, salience[lag]
-
-
-def _peak(ac: np.ndarray, lag: float) -> tuple[float, float]:
-    """The autocorrelation peak within 2 frames of `lag`: (sub-frame lag by parabola, height)."""
-    lo = int(np.clip(round(lag) - 2, 1, len(ac) - 2))
-    hi = int(np.clip(round(lag) + 2, lo, len(ac) - 2))
-    j = lo + int(np.argmax(ac[lo : hi + 1]))
-    a, b, c = ac[j - 1], ac[j], ac[j + 1]
-    curve = a - 2 * b + c
-    shift = float(np.clip(0.5 * (a - c) / curve, -0.5, 0.5)) if curve < 0 else 0.0
-    return j + shift, float(b)
+    return estimate_tempo(env, len(peaks), SR / HOP), len(peaks)
 
 
 def _chroma_evidence(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

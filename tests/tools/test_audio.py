@@ -67,6 +67,21 @@ def test_tempo_and_gain_are_measured_apart(make_session, workspace: Path) -> Non
     assert gain == pytest.approx(6.0, abs=0.5)  # twice the amplitude: 6 dB louder
 
 
+def test_an_unsure_tempo_is_said_with_its_alternative(make_session, workspace: Path) -> None:  # noqa: ANN001
+    from tests.models.audience.test_audio_tempo import groove
+
+    sf.write(str(workspace / "even.wav"), groove(70), SR)
+    done = analyze(make_session(), "even.wav")
+    assert done.ok, done.reply
+    data = done.result["data"]
+    pair = sorted([data["tempo_bpm"], data["tempo_alternative"]])
+    assert pair[0] == pytest.approx(70, rel=0.04) and pair[1] == pytest.approx(140, rel=0.04)
+    words = f"about {data['tempo_bpm']:.0f} bpm (or {data['tempo_alternative']:.0f})"
+    assert done.reply.startswith(f"even.wav: no clear key, {words}, ")
+    assert f"tempo        {words} (pulse clarity" in done.result["preview"]
+    assert 0.5 <= data["tempo_confidence"] < 0.65
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [

@@ -161,6 +161,8 @@ def render(case: Case, cache: Path) -> Path:
 def old_tempo(x: np.ndarray) -> float | None:
     import librosa
 
+    from models.audience.tempo import _peak  # the old code's peak finder, moved there unchanged
+
     hop = 512
     spectrum = np.abs(librosa.stft(x, n_fft=2048, hop_length=hop))
     mel = librosa.feature.melspectrogram(S=spectrum**2, sr=SR)
@@ -173,29 +175,19 @@ def old_tempo(x: np.ndarray) -> float | None:
     fps = SR / hop
     lags = np.arange(int(fps * 60 / 320), len(ac))
     octaves = np.log2(60 * fps / lags / 120.0)
-    lag0 = _old_peak(
+    lag0 = _peak(
         ac, float(lags[np.argmax(np.maximum(ac[lags], 0) * np.exp(-0.5 * octaves**2))])
     )
     inside = [lag0[0] * 2.0**k for k in range(-3, 4)]
     inside = [c for c in inside if 70 / 1.05 <= 60 * fps / c <= 180 * 1.05]
-    inside = [_old_peak(ac, c)[0] for c in inside if 4 * c < len(ac) - 2]
+    inside = [_peak(ac, c)[0] for c in inside if 4 * c < len(ac) - 2]
     if not inside:
         return None
-    salience = {c: float(np.mean([_old_peak(ac, k * c)[1] for k in range(1, 5)])) for c in inside}
+    salience = {c: float(np.mean([_peak(ac, k * c)[1] for k in range(1, 5)])) for c in inside}
     top = max(salience.values())
     prominence = np.clip((np.percentile(env, 99) - np.percentile(env, 50)) / 3.0, 0.0, 1.0)
     lag = min(c for c, s in salience.items() if s >= 0.9 * top)
     return None if salience[lag] * prominence < 0.3 else 60 * fps / lag
-
-
-def _old_peak(ac: np.ndarray, lag: float) -> tuple[float, float]:
-    lo = int(np.clip(round(lag) - 2, 1, len(ac) - 2))
-    hi = int(np.clip(round(lag) + 2, lo, len(ac) - 2))
-    j = lo + int(np.argmax(ac[lo : hi + 1]))
-    a, b, c = ac[j - 1], ac[j], ac[j + 1]
-    curve = a - 2 * b + c
-    shift = float(np.clip(0.5 * (a - c) / curve, -0.5, 0.5)) if curve < 0 else 0.0
-    return j + shift, float(b)
 
 
 def new_tempo(x: np.ndarray) -> float | None:

@@ -153,10 +153,10 @@ def midi_features(path: Path, features: SongFeatures) -> SongFeatures:
 
     A drum track alone (a beat) has no key or pitch range: its rhythm and energy are read."""
     from models.music.keyfinder import piece_key
-    from models.music.midi_io import open_midi, read_midi
+    from models.music.midi_io import read_midi_file
     from models.music.theory import pc_name
 
-    pm = open_midi(path)
+    pm, piece = read_midi_file(path)  # parsed once
     notes = [(n, inst) for inst in pm.instruments if not inst.is_drum for n in inst.notes]
     drums = [n for inst in pm.instruments if inst.is_drum for n in inst.notes]
     if not notes and not drums:
@@ -165,7 +165,7 @@ def midi_features(path: Path, features: SongFeatures) -> SongFeatures:
     if notes:
         # The one key finder, as harmonise and continue read this file: the notes decide, and the
         # file's key-signature event only breaks near-ties (it can't tell E major from C# minor).
-        key = piece_key(read_midi(path)).key
+        key = piece_key(piece).key
         features.key, features.mode = pc_name(key.tonic_pc, key), key.mode
         pitches = np.array([n.pitch for n, _ in notes])
         features.pitch_low, features.pitch_high = int(pitches.min()), int(pitches.max())

@@ -166,11 +166,16 @@ def _load(path: Path) -> tuple[pretty_midi.PrettyMIDI, list[tuple[int, str]], fl
 
 
 def read_midi(path: Path) -> Piece:
-    """Read a MIDI file into a Piece: every note at its written beat (ticks over the file's
+    """Read a MIDI file into a Piece (see `read_midi_file`)."""
+    return read_midi_file(path)[1]
+
+
+def read_midi_file(path: Path) -> tuple[pretty_midi.PrettyMIDI, Piece]:
+    """The parsed file and the Piece read from it: every note at its written beat (ticks over the file's
     ticks per quarter note, whatever its tempo map does to the seconds), the tempo map kept (the
     first tempo as `tempo_bpm`, later changes as `tempos`), meter and key signature from the file
-    when present (a 1/4 signature read as 4/4); chord symbols from its markers, each lasting until the next or the end; the other
-    markers, such as "Verse" or "Chorus", as sections."""
+    when present (a 1/4 signature read as 4/4); chord symbols from its markers, each lasting
+    until the next or the end; the other markers, such as "Verse" or "Chorus", as sections."""
     import pretty_midi
 
     pm, markers, end_beats = _load(path)
@@ -215,8 +220,9 @@ def read_midi(path: Path) -> Piece:
         bars = max(bars, round(end_beats / bar))  # with rests at its end keeps its length
     ends = [s for s, _ in starts[1:]] + [bars * bar]  # each chord lasts until the next
     chords = [ChordMark(s, ends[i] - s, text) for i, (s, text) in enumerate(starts)]
-    return Piece(key=key, tempo_bpm=tempo, meter=meter, bars=bars, tracks=tracks, chords=chords,
-                 sections=sections, tempos=tempos, signature=signature)  # fmt: skip
+    return pm, Piece(key=key, tempo_bpm=tempo, meter=meter, bars=bars, tracks=tracks,
+                     chords=chords, sections=sections, tempos=tempos,
+                     signature=signature)  # fmt: skip
 
 
 def _beats_of(pm: pretty_midi.PrettyMIDI):  # noqa: ANN202 (a function of seconds)

@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -124,19 +123,52 @@ class Emotions:
         return quadrant_of(float(v), float(a))
 
 
-def read_heads(logits: dict[str, Any]) -> dict[str, np.ndarray]:
-    """The heads' logits as outputs: probabilities, and VA still standardised."""
-    import torch
-
-    return {
-        "go": torch.sigmoid(logits["go"]).numpy(),
-        "ekman": torch.sigmoid(logits["ekman"]).numpy(),
-        "sentiment": torch.softmax(logits["sentiment"], -1).numpy(),
-        "va": logits["va"].numpy(),
-    }
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
 
 
-def emotions_from(batches: list[dict[str, np.ndarray]], config: dict[str, Any]) -> Emotions:
+def _softmax(x: np.ndarray) -> np.ndarray:
+    e = np.exp(x - x.max(-1, keepdims=True))
+    return e / e.sum(-1, keepdims=True)
+
+
+class Heads:
+    """The four heads in numpy, from a checkpoint's `heads.*` arrays."""
+
+    def __init__(self, weights: dict[str, np.ndarray]) -> None:
+        self.linear = {
+            name: (np.ascontiguousarray(weights[f"heads.{name}.weight"].T, dtype=np.float32),
+                   np.asarray(weights[f"heads.{name}.bias"], dtype=np.float32))
+            for name in ("go", "ekman", "sentiment", "va")
+        }  # fmt: skip
+
+    def read(self, pooled: np.ndarray) -> dict[str, np.ndarray]:
+        """Probabilities for the label heads, VA still standardised (as in training)."""
+        logits = {name: pooled @ w + b for name, (w, b) in self.linear.items()}
+        return {
+            "go": _sigmoid(logits["go"]),
+            "ekman": _sigmoid(logits["ekman"]),
+            "sentiment": _softmax(logits["sentiment"]),
+            "va": logits["va"],
+        }
+
+
+def load_arrays(path: Path) -> dict[str, np.ndarray]:
+    """A checkpoint's safetensors as float32 numpy arrays; unreadable says how to fix it."""
+    from safetensors.numpy import load_file
+
+    from models.errors import CheckpointError
+
+    try:
+        return {k: v.astype(np.float32) for k, v in load_file(str(path)).items()}
+    except (OSError, ValueError, Exception) as exc:  # noqa: BLE001 (safetensors' own errors)
+        raise CheckpointError(
+            f"The lyric model in {path.parent} is unreadable ({exc}). "
+            "Retrain it with `cadenza train lyrics`."
+        ) from exc
+
+
+def emotions_from(batches: list[dict[str, np.ndarray]], config: dict) -> Emotions:
     """Join `read_heads` batches; VA back on EmoBank's scale; thresholds from the config."""
     va_mean = np.asarray(config["va_mean"], dtype=np.float32)
     va_std = np.asarray(config["va_std"], dtype=np.float32)
@@ -155,34 +187,4 @@ def emotions_from(batches: list[dict[str, np.ndarray]], config: dict[str, Any]) 
         go_thresholds=np.asarray(config["go_thresholds"], dtype=np.float32),
         ekman_thresholds=np.asarray(config["ekman_thresholds"], dtype=np.float32),
         centre=(float(va_mean[0]), float(va_mean[1])),
-    )
-
-
-def load_weights(module, path: Path) -> None:  # noqa: ANN001 (a torch module)
-    """Load fp16 safetensors into `module` as float32; a mismatch says how to fix it."""
-    from safetensors.torch import load_file
-
-    from models.errors import CheckpointError
-
-    try:
-        module.load_state_dict({k: v.float() for k, v in load_file(str(path)).items()})
-    except (RuntimeError, OSError, KeyError) as exc:
-        raise CheckpointError(
-            f"The lyric model in {path.parent} does not match this Cadenza ({exc}). "
-            "Retrain it with `cadenza train lyrics`."
-        ) from exc
-    module.eval()
-
-
-def build_heads(dim: int):
-    """The four heads on a `dim`-wide pooled vector (torch imported on call)."""
-    from torch import nn
-
-    return nn.ModuleDict(
-        {
-            "go": nn.Linear(dim, len(GO_LABELS)),
-            "ekman": nn.Linear(dim, len(EKMAN_LABELS)),
-            "sentiment": nn.Linear(dim, len(POEM_LABELS)),
-            "va": nn.Linear(dim, 2),
-        }
     )

@@ -81,13 +81,13 @@ def _publish(tmp: Path, folder: Path) -> Path:
 
 def train_minilm(work: Path, progress: Progress, epochs: int = 4, n_tuned: int = 2,
                  out: Path | None = None, lr: float = 4e-5) -> Path:  # fmt: skip
-    from models.embeddings.encoder import get_encoder
     from models.lyrics import minilm as M
+    from models.lyrics.torch_nets import build_top
 
     work.mkdir(parents=True, exist_ok=True)
     corpus = Corpus.load()
     features = MiniLMFeatures(corpus, n_tuned, work, progress)
-    net = M.build_top(n_tuned, base_model=get_encoder().model)
+    net = build_top(n_tuned)
     dev = fit(net, features, corpus, epochs=epochs, lr=lr, head_lr=1e-3, work=work,
               tag=f"minilm{n_tuned}", progress=progress)  # fmt: skip
     folder = out or M.CHECKPOINT
@@ -113,6 +113,7 @@ def train_bilstm(work: Path, progress: Progress, epochs: int = 6, out: Path | No
     import torch
 
     from models.lyrics import lstm as L
+    from models.lyrics.torch_nets import build_lstm
 
     work.mkdir(parents=True, exist_ok=True)
     corpus = Corpus.load(limit)
@@ -140,7 +141,7 @@ def train_bilstm(work: Path, progress: Progress, epochs: int = 6, out: Path | No
     sp = spm.SentencePieceProcessor(model_file=str(tmp / "pieces.model"))
     features = PieceFeatures(corpus, sp)
     emb, hidden = size
-    net = L.build_lstm(sp.get_piece_size(), emb, hidden)
+    net = build_lstm(sp.get_piece_size(), emb, hidden)
     torch.manual_seed(SEED)
     dev = fit(net, features, corpus, epochs=epochs, lr=2e-3, head_lr=2e-3, work=work,
               tag="bilstm", progress=progress)  # fmt: skip

@@ -53,9 +53,7 @@ class MiniLMFeatures:
     """Cached, ragged fp16 states of MiniLM's frozen layers; padded per batch."""
 
     def __init__(self, corpus: Corpus, n_tuned: int, work: Path, progress: Progress) -> None:
-        from models.lyrics.minilm import Bottom
-
-        self.bottom = Bottom(6 - n_tuned)
+        self.n_frozen = 6 - n_tuned
         self.cache: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
         total = sum(len(t) for t in corpus.texts.values())
         done = 0
@@ -78,13 +76,15 @@ class MiniLMFeatures:
             progress("cache", done, total)
 
     def _encode(self, texts: list[str], report: Callable[[int], None]):
+        from models.lyrics.minilm import frozen_states
+
         order = np.argsort([len(t) for t in texts])
         chunks: list[np.ndarray | None] = [None] * len(texts)
         for i in range(0, len(texts), 64):
             idx = order[i : i + 64]
-            enc = self.bottom.tokenize([texts[j] for j in idx])
-            states = self.bottom.states(enc).numpy().astype(np.float16)
-            lengths = enc["attention_mask"].sum(1).numpy()
+            states, mask = frozen_states([texts[j] for j in idx], self.n_frozen)
+            states = states.astype(np.float16)
+            lengths = mask.sum(1)
             for row, j in enumerate(idx):
                 chunks[j] = states[row, : lengths[row]]
             report(i + len(idx))

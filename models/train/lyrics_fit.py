@@ -29,7 +29,7 @@ def predict(net, features, corpus: Corpus, split: str) -> dict[str, np.ndarray]:
     EmoBank's, sentiment from the poems'."""
     import torch
 
-    from models.lyrics.heads import read_heads
+    from models.lyrics.torch_nets import read_heads
 
     net.eval()
     wanted = {"go": ("go", "ekman"), "eb": ("va",), "poem": ("sentiment",)}

@@ -115,5 +115,8 @@ class Settings(BaseSettings):
 
     def ensure_dirs(self) -> None:
         """Create the folders Cadenza writes to."""
+        from models import cache
+
         for path in (self.home, self.outputs_dir, self.cache_dir):
             path.mkdir(parents=True, exist_ok=True)
+        cache.use(self.cache_dir)  # engines keep their fast-loading tables here

@@ -13,11 +13,12 @@ from typing import Any
 
 import typer
 
-from assistant.cli.audience import add_groups
+from assistant.cli.lazy_commands import LazyToolGroup, set_loader
 from assistant.cli.server import server_app
-from assistant.cli.tool_commands import add_tool_commands
 
 app = typer.Typer(
+    rich_markup_mode=None,
+    cls=LazyToolGroup,  # tool commands are built when one runs (see lazy_commands)
     name="cadenza",
     help="Cadenza: a terminal assistant for music producers. Writes music, reads lyrics, "
     "finds listeners. Fully offline.",
@@ -40,7 +41,7 @@ def _session(new: bool = False):  # noqa: ANN202
 
 def _print_events(events, json_out: bool) -> bool:  # noqa: ANN001
     """Print a turn; returns whether it succeeded."""
-    from assistant.core.events import ToolProgress, TurnDone
+    from assistant.core.events import StoreNote, ToolProgress, TurnDone
 
     ok = True
     for event in events:
@@ -48,6 +49,8 @@ def _print_events(events, json_out: bool) -> bool:  # noqa: ANN001
             print(json.dumps(event.to_dict(), ensure_ascii=False, default=str), flush=True)
         elif isinstance(event, ToolProgress) and event.message and sys.stderr.isatty():
             print(f"  ... {event.message}", file=sys.stderr, flush=True)
+        elif isinstance(event, StoreNote) and not json_out:
+            print(event.text, file=sys.stderr, flush=True)
         if isinstance(event, TurnDone):
             ok = event.ok
             if not json_out:
@@ -330,9 +333,23 @@ def _run_tool(name: str, args: dict[str, Any], json_out: bool) -> None:
     raise typer.Exit(0 if done.ok else 1)
 
 
-add_tool_commands(app, _run_tool)
-add_groups(app, _run_tool)
+def tool_commands():  # noqa: ANN201 (a click group)
+    """Every tool as a command, and the catalogue and audience groups (imports the tools)."""
+    from assistant.cli.audience import add_groups
+    from assistant.cli.tool_commands import add_tool_commands
+
+    tools = typer.Typer(add_completion=False)
+    add_tool_commands(tools, _run_tool)
+    add_groups(tools, _run_tool)
+    return typer.main.get_command(tools)
+
+
+set_loader(tool_commands)
 
 
 def main() -> None:
+    if sys.argv[1:2] != ["train"]:  # training keeps the libraries' thread defaults
+        from models.threads import one_thread_by_default
+
+        one_thread_by_default()
     app()

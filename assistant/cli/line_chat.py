@@ -6,7 +6,7 @@ import contextlib
 import sys
 import threading
 
-from assistant.core.events import ToolProgress, ToolStarted, TurnDone
+from assistant.core.events import StoreNote, ToolProgress, ToolStarted, TurnDone
 from assistant.core.session import Session
 
 BANNER = (
@@ -48,6 +48,8 @@ def run_line_chat(session: Session, interactive: bool) -> None:
                 prefix = "cadenza> " if interactive else ""
                 print(prefix + event.reply, flush=True)
                 print(flush=True)
+            elif isinstance(event, StoreNote):
+                print(event.text, flush=True)
     if interactive:
         print("Bye. Your songs are saved.", file=sys.stderr)
 

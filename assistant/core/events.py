@@ -61,6 +61,13 @@ class TurnDone(Event):
     result: dict[str, Any] | None = None  # the tool's full result, when a tool ran
 
 
+@dataclass(frozen=True)
+class StoreNote(Event):
+    """After the reply: the song could not be stored yet (it waits in the queue)."""
+
+    text: str
+
+
 def collect_turn(events: Iterable[Event]) -> tuple[RouteDecided | None, TurnDone]:
     """Drain one turn's events; return its route decision (if any) and its final event."""
     route: RouteDecided | None = None

@@ -18,11 +18,12 @@ if TYPE_CHECKING:
 
 def keep_song(
     state: DialogueState, memory: Memory | None, memory_error: str | None, data: dict,
-    parent: str | None,
+    parent: str | None, defer: bool = False,
 ) -> str:
     """Make a new or recalled song current and store it; returns a note if the store failed.
 
-    `parent` is the song a follow-up ("make it faster") was made from.
+    `parent` is the song a follow-up ("make it faster") was made from. With `defer` (the store
+    is not open yet) the song waits in the queue that the session saves after the reply.
     """
     data = dict(data)
     existing = data.pop("existing", False)
@@ -34,6 +35,9 @@ def keep_song(
     if existing:
         return ""
     if memory is None:
+        if defer:
+            state.unsaved.append(song)
+            return ""
         if not memory_error:
             return ""
         state.unsaved.append(song)

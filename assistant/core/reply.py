@@ -7,10 +7,9 @@ import re
 from functools import lru_cache
 from typing import Any
 
-import yaml
-
 from assistant.core.routing.route import Route
 from models.intents.intent import PROMPTS_DIR, shipped_intents
+from models.yaml_text import safe_load
 from tools.base import ToolResult
 
 FILE_LABELS = {".mid": "MIDI", ".wav": "WAV", ".musicxml": "MusicXML", ".xml": "MusicXML"}
@@ -18,7 +17,7 @@ FILE_LABELS = {".mid": "MIDI", ".wav": "WAV", ".musicxml": "MusicXML", ".xml": "
 
 @lru_cache(maxsize=1)
 def templates() -> dict[str, Any]:
-    return yaml.safe_load((PROMPTS_DIR / "templates" / "replies.yaml").read_text())
+    return safe_load((PROMPTS_DIR / "templates" / "replies.yaml").read_text())
 
 
 @lru_cache(maxsize=1)

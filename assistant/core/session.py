@@ -7,6 +7,7 @@ first message that needs them (front ends may call `warm()` in the background).
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import re
 import threading
@@ -22,6 +23,7 @@ from assistant.core.events import (
     Event,
     ReplyDelta,
     RouteDecided,
+    StoreNote,
     ToolFinished,
     ToolProgress,
     ToolStarted,
@@ -93,6 +95,7 @@ class Session:
         self._memory: Memory | None = memory
         self._memory_retry_at = 0.0
         self._memory_lock = threading.Lock()  # the TUI warms the store in a background thread
+        self._deferred = False
 
     # -- lazy parts -------------------------------------------------------------------------
     @cached_property
@@ -151,6 +154,7 @@ class Session:
     def send(self, text: str) -> Iterator[Event]:
         """Handle one message; yields events and never raises."""
         self._cancelled.clear()
+        self._deferred = False  # a song of this turn waits for the store (see _keep_song)
         try:
             message = clean_message(text, self.settings.max_message_chars)
         except InputError as exc:
@@ -224,8 +228,15 @@ class Session:
         """Keep the song a tool made; bookkeeping can fail, but never the turn."""
         follow_up = route.intent == "modify" and self.state.current is not None
         parent = self.state.current.id if follow_up else None
+        # Not open yet (a cold `ask`, a chat still warming): the song is kept in the
+        # conversation now and stored right after the reply, so the answer waits for no store.
+        defer = self._use_memory and self._memory is None and self.memory_error is None
+        self._deferred = self._deferred or defer
+        memory = None if defer else self.memory
         try:
-            return keeping.keep_song(self.state, self.memory, self.memory_error, song, parent)
+            return keeping.keep_song(
+                self.state, memory, self.memory_error, song, parent, defer=defer
+            )
         except Exception as exc:  # a bug in bookkeeping: the files are written, say so and go on
             self.runtime.log(f"keeping the song failed: {exc!r}")
             return f"\n\n(The song's files are on disk, but I couldn't keep it in this conversation: {exc})"
@@ -344,21 +355,30 @@ class Session:
             self.state.save(self.settings.state_path)
         except OSError as exc:
             reply += f"\n(The conversation state could not be saved: {exc})"
-        memory = (
-            self._memory
-            if self._memory is not None
-            else (self.memory if self.state.unsaved else None)
-        )
-        if memory is not None:
-            keeping.save_unsaved(self.state, memory)
-            try:
-                said = user if user is not None else f"[{tool} command]"
-                memory.remember_turn(
-                    self.state.conversation_id, self.state.turns, said, reply, tool
-                )
-            except Exception:  # a turn log failing must not fail the turn
-                pass
+        if self._memory is not None:
+            self._store_turn(self._memory, user, reply, tool)
         yield TurnDone(reply, tool, ok, result.to_dict() if result else None)
+        if self._memory is None and self._use_memory and self.state.unsaved:
+            yield from self._store_after_reply(user, reply, tool)
+
+    def _store_turn(self, memory: Memory, user: str | None, reply: str, tool: str | None) -> None:
+        keeping.save_unsaved(self.state, memory)
+        try:
+            said = user if user is not None else f"[{tool} command]"
+            memory.remember_turn(self.state.conversation_id, self.state.turns, said, reply, tool)
+        except Exception:  # a turn log failing must not fail the turn
+            pass
+
+    def _store_after_reply(self, user: str | None, reply: str, tool: str | None):  # noqa: ANN202
+        """Open the store once the producer has the answer, and save what waits for it."""
+        memory = self.memory
+        if memory is not None:
+            self._store_turn(memory, user, reply, tool)
+            with contextlib.suppress(OSError):  # the queue was saved with the reply
+                self.state.save(self.settings.state_path)
+        if self.state.unsaved and self._deferred:
+            why = self.memory_error or "the store did not take it"
+            yield StoreNote(keeping.not_saved(why).strip())
 
 
 class Cancelled(CadenzaError):

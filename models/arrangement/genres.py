@@ -21,6 +21,7 @@ from pathlib import Path
 import yaml
 
 from models.errors import InputError
+from models.yaml_text import safe_load
 
 GENRES_DIR = Path(__file__).resolve().parents[2] / "prompts" / "genres"
 ROLES = ("drums", "bass", "chords", "pad", "lead")
@@ -146,7 +147,7 @@ def _form(raw: list) -> tuple[tuple[str, int], ...]:
 def read_genre(path: Path) -> Genre:
     """A preset file as a `Genre`; a malformed file is a ValueError naming the file."""
     try:
-        raw = yaml.safe_load(path.read_text())
+        raw = safe_load(path.read_text())
         tempo = raw["tempo"]
         parts = tuple(_part(name, spec or {}) for name, spec in raw["parts"].items())
         return Genre(

@@ -240,18 +240,25 @@ class Composer:
 
     @classmethod
     def load(cls, folder: Path | None = None) -> Composer:
+        """The checkpoint, from the arrays cache when there is one (see `models.cache`)."""
+        from models import cache
         from models.checkpoints import CHECKPOINT_ROOT, verify_checkpoint
 
         folder = folder or CHECKPOINT_ROOT / "composition-v2"
         config = verify_checkpoint(folder, cls.FORMAT, cls.FORMAT_VERSION)
+        with gzip.open(folder / "harmony.json.gz", "rt") as fh:
+            harmony = {mode: HarmonyHMM.from_json(data) for mode, data in json.load(fh).items()}
+        name = f"composition-{cache.checkpoint_key(folder)}.npz"
+        arrays = cache.load_arrays(name)
+        if arrays is not None and "styles" in arrays.files:
+            return cls(LazyStyles(arrays), harmony, config)
         with gzip.open(folder / "markov.json.gz", "rt") as fh:
             payload = json.load(fh)
         melody = {
             style: {mode: MarkovMelody.from_json(data) for mode, data in per_mode.items()}
             for style, per_mode in payload.items()
         }
-        with gzip.open(folder / "harmony.json.gz", "rt") as fh:
-            harmony = {mode: HarmonyHMM.from_json(data) for mode, data in json.load(fh).items()}
+        cache.save_arrays(name, styles_arrays(melody))
         return cls(melody, harmony, config)
 
     def compose(self, req: MelodyRequest) -> Composition:
@@ -285,6 +292,52 @@ class Composer:
         )
         piece.tracks.extend(lower)
         return Composition(piece, chords)
+
+
+def styles_arrays(melody: dict[str, dict[str, MarkovMelody]]) -> dict[str, np.ndarray]:
+    """Every style's and mode's counts as arrays, with an index of the pairs."""
+    from models.composition.markov_arrays import to_arrays
+
+    pairs = [(style, mode) for style in sorted(melody) for mode in sorted(melody[style])]
+    out = {"styles": np.array([f"{s}/{m}" for s, m in pairs])}
+    for style, mode in pairs:
+        out.update(to_arrays(melody[style][mode], f"{style}/{mode}/"))
+    return out
+
+
+class LazyStyles(dict):
+    """style -> {mode: MarkovMelody}, each model read from the arrays when first asked."""
+
+    def __init__(self, arrays) -> None:  # noqa: ANN001 (an NpzFile)
+        super().__init__()
+        self._arrays = arrays
+        for pair in arrays["styles"].tolist():
+            style, mode = pair.split("/")
+            self.setdefault(style, _LazyModes(arrays, style))[mode] = None
+
+
+class _LazyModes(dict):
+    def __init__(self, arrays, style: str) -> None:  # noqa: ANN001
+        super().__init__()
+        self._arrays, self._style = arrays, style
+
+    def __getitem__(self, mode: str) -> MarkovMelody:
+        model = super().__getitem__(mode)
+        if model is None:
+            from models.composition.markov_arrays import from_arrays
+
+            model = from_arrays(self._arrays, f"{self._style}/{mode}/")
+            self[mode] = model
+        return model
+
+    def get(self, mode: str, default=None):  # noqa: ANN001, ANN201
+        return self[mode] if mode in self else default  # noqa: SIM401 (loads the model)
+
+    def values(self):  # noqa: ANN201
+        return [self[mode] for mode in self]
+
+    def items(self):  # noqa: ANN201
+        return [(mode, self[mode]) for mode in self]
 
 
 @lru_cache(maxsize=1)

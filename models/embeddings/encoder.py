@@ -86,16 +86,18 @@ class MiniLM:
     def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
         """(n, 384) float32 unit vectors."""
         from models.embeddings.bert import mean_pool
+        from models.threads import bulk
 
         out = np.zeros((len(texts), DIM), dtype=np.float32)
         # Similar lengths batched together: less padding, the same vectors.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for i in range(0, len(texts), batch_size):
-            idx = order[i : i + batch_size]
-            enc = self.tokenize([texts[j] for j in idx])
-            pooled = mean_pool(self.states(enc), enc["attention_mask"])
-            norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-            out[idx] = pooled / np.maximum(norms, 1e-12)
+        with bulk(len(texts)):
+            for i in range(0, len(texts), batch_size):
+                idx = order[i : i + batch_size]
+                enc = self.tokenize([texts[j] for j in idx])
+                pooled = mean_pool(self.states(enc), enc["attention_mask"])
+                norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+                out[idx] = pooled / np.maximum(norms, 1e-12)
         return out
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from models.yaml_text import safe_load
 
 PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
 INTENTS_DIR = PROMPTS_DIR / "intents"
@@ -47,7 +47,7 @@ def _next_hints(tool: str | None, raw: object) -> dict[str, str]:
 
 
 def read_intent(path: Path) -> Intent:
-    data = yaml.safe_load(path.read_text())
+    data = safe_load(path.read_text())
     tool = data.get("tool")
     return Intent(
         name=data["intent"],

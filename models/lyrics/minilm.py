@@ -59,15 +59,17 @@ class MiniLMEmotion:
 
     def analyse(self, texts: list[str], batch_size: int = 64) -> Emotions:
         from models.embeddings.bert import mean_pool
+        from models.threads import bulk
 
         out: dict[str, np.ndarray] = {}
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # less padding
-        for i in range(0, len(texts), batch_size):
-            idx = order[i : i + batch_size]
-            hidden, mask = frozen_states([texts[j] for j in idx], self.n_frozen, READ_TOKENS)
-            pooled = mean_pool(self.top.run(hidden, mask), mask)
-            for name, value in self.heads.read(pooled).items():
-                if name not in out:
-                    out[name] = np.zeros((len(texts), value.shape[1]), np.float32)
-                out[name][idx] = value
+        with bulk(len(texts)):
+            for i in range(0, len(texts), batch_size):
+                idx = order[i : i + batch_size]
+                hidden, mask = frozen_states([texts[j] for j in idx], self.n_frozen, READ_TOKENS)
+                pooled = mean_pool(self.top.run(hidden, mask), mask)
+                for name, value in self.heads.read(pooled).items():
+                    if name not in out:
+                        out[name] = np.zeros((len(texts), value.shape[1]), np.float32)
+                    out[name][idx] = value
         return emotions_from([out] if texts else [], self.config)

@@ -20,7 +20,7 @@ from assistant.core.routing.planner import choices_question, clauses, pick_choic
 from assistant.core.routing.readers import INTENT_READERS, reader_for
 from assistant.core.routing.route import Request, Route
 from assistant.core.routing.slots import extract_slots
-from models.intents.intent import Intent, load_intents
+from models.intents.intent import Intent, shipped_intents
 from models.intents.message import read_message, split_payload
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ class Router:
         classifier: IntentClassifier | None | str = "committed",
     ):
         self.encoder = encoder
-        self.intents = load_intents()
+        self.intents = list(shipped_intents())  # read once per process
         self._by_name = {i.name: i for i in self.intents}
         self.classifier_problem: str | None = None
         self.classifier = self._classifier() if classifier == "committed" else classifier

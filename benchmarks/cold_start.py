@@ -34,7 +34,13 @@ PY = str(ROOT / ".venv" / "bin" / "python")
 BEFORE = "75f2118"  # the last commit before issue 24's changes
 COMPOSE = "compose a short melody in G major"
 HEAVY = ("torch", "transformers", "sentence_transformers", "librosa", "chromadb", "music21")
-CLI = "import sys; from assistant.cli.app import main; sys.argv[0] = 'cadenza'; main()"
+CLI = """import sys
+sys.argv[0] = "cadenza"
+try:
+    from assistant.cli.entry import main
+except ImportError:  # before issue 24
+    from assistant.cli.app import main
+main()"""
 
 
 def timed(argv: list[str], env: dict, cwd: Path) -> tuple[float, float]:

@@ -76,7 +76,11 @@ def chat(
     ),
 ) -> None:
     """Chat with Cadenza: the full-screen UI on a terminal, plain lines otherwise."""
+    from assistant.cli.resident import Resident
+
     session = _session(new=new)
+    resident = Resident(session)
+    resident.start()  # `cadenza ask` in another terminal is answered by this chat
     try:
         if plain or not (sys.stdin.isatty() and sys.stdout.isatty()):
             from assistant.cli.line_chat import run_line_chat
@@ -87,6 +91,7 @@ def chat(
 
             run_tui(session, resume=resume)
     finally:
+        resident.close()
         session.close()
 
 
@@ -95,13 +100,47 @@ def ask(
     message: str = typer.Argument(..., help="What you'd say in the chat."),
     json_out: bool = typer.Option(False, "--json", help="Print the events as JSON lines."),
 ) -> None:
-    """Send one message, print the reply (continues the current conversation)."""
+    """Send one message, print the reply (continues the current conversation).
+
+    When a chat or `cadenza serve` runs for the same CADENZA_HOME and folder, that process
+    answers at once (CADENZA_RESIDENT=0 starts cold instead)."""
+    from assistant.cli.resident import ask_resident
+
+    code = ask_resident(message, json_out)
+    if code is not None:
+        raise typer.Exit(code)
     session = _session()
     try:
         ok = _print_events(session.send(message), json_out)
     finally:
         session.close()
     raise typer.Exit(0 if ok else 1)
+
+
+@app.command()
+def serve() -> None:
+    """Keep Cadenza loaded for scripts: `cadenza ask` is answered by this process at once."""
+    import signal
+    import threading
+
+    from assistant.cli.resident import Resident
+
+    session = _session()
+    resident = Resident(session)
+    if not resident.start():
+        typer.echo(f"Another Cadenza already answers on {resident.path}.", err=True)
+        raise typer.Exit(1)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    try:
+        session.warm()
+        typer.echo(f"Listening on {resident.path}; Ctrl+C stops. `cadenza ask` is answered here.")
+        while not stop.wait(0.5):
+            pass
+    finally:
+        resident.close()
+        session.close()
 
 
 @app.command()

@@ -96,6 +96,7 @@ class Session:
         self._memory_retry_at = 0.0
         self._memory_lock = threading.Lock()  # the TUI warms the store in a background thread
         self._deferred = False
+        self._turn_lock = threading.Lock()
 
     # -- lazy parts -------------------------------------------------------------------------
     @cached_property
@@ -152,7 +153,12 @@ class Session:
 
     # -- one turn ---------------------------------------------------------------------------
     def send(self, text: str) -> Iterator[Event]:
-        """Handle one message; yields events and never raises."""
+        """Handle one message; yields events and never raises. One turn at a time: a message
+        from another thread (`cadenza ask` through a running chat) waits for this one."""
+        with self._turn_lock:
+            yield from self._send(text)
+
+    def _send(self, text: str) -> Iterator[Event]:
         self._cancelled.clear()
         self._deferred = False  # a song of this turn waits for the store (see _keep_song)
         try:
@@ -355,10 +361,10 @@ class Session:
             self.state.save(self.settings.state_path)
         except OSError as exc:
             reply += f"\n(The conversation state could not be saved: {exc})"
-        if self._memory is not None:
-            self._store_turn(self._memory, user, reply, tool)
         yield TurnDone(reply, tool, ok, result.to_dict() if result else None)
-        if self._memory is None and self._use_memory and self.state.unsaved:
+        if self._memory is not None:  # the store's work comes after the answer
+            self._store_turn(self._memory, user, reply, tool)
+        elif self._use_memory and self.state.unsaved:
             yield from self._store_after_reply(user, reply, tool)
 
     def _store_turn(self, memory: Memory, user: str | None, reply: str, tool: str | None) -> None:

@@ -40,7 +40,7 @@ HELP = """\
 | Enter | send |
 | Up / Down | earlier messages |
 | PageUp / PageDown | scroll the conversation |
-| Esc | cancel the running tool |
+| Esc | cancel the running tool (while models load: drop the last queued request) |
 | F1 | this help |
 | F2 | the songs panel: Enter makes a song current, r renders it to WAV, e exports its files |
 | Ctrl+Y | copy the last reply's file path (works over SSH) |
@@ -90,11 +90,15 @@ class CadenzaApp(App[None]):
         self.session = session
         self.resume = resume
         self.warm_models = warm
-        self.busy = False
+        self.busy = False  # a turn runs or requests wait in the queue
+        self.ready = not warm  # the router is loaded: turns can run
+        self.queued: list[str] = []  # requests typed before the models were ready, in order
+        self.loading = ""
         self.last_files: list[str] = []
         self.last_reply = ""
         self._card: ToolCard | None = None
         self._reply: ReplyMessage | None = None  # the reply streaming in
+        self._in_turn = False
 
     def compose(self) -> ComposeResult:
         yield Static("Cadenza · loading models…", id="status")
@@ -119,11 +123,49 @@ class CadenzaApp(App[None]):
     # -- background work ----------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="warm")
     def warm(self) -> None:
+        """Load the router, then open the store; what is loading shows in the status line.
+
+        Requests typed meanwhile wait in `queued` and run, in order, once the router is ready
+        (a turn does not wait for the store: a new song is stored right after its reply)."""
+        steps = (("loading the router", lambda: self.session.router),
+                 ("opening the song store", lambda: self.session.memory))  # fmt: skip
         try:
-            self.session.warm()
-            self.call_from_thread(self._status, "ready")
+            for n, (what, load) in enumerate(steps):
+                self.call_from_thread(self._loading, what)
+                load()
+                if n == 0:
+                    self.call_from_thread(self._router_ready)
+            self.call_from_thread(self._loading, "")
         except Exception as exc:  # the first message will report it properly
+            self.call_from_thread(self._router_ready)
             self.call_from_thread(self._status, f"models not loaded ({exc})")
+
+    def _loading(self, what: str) -> None:
+        self.loading = what
+        self._show_state()
+
+    def _router_ready(self) -> None:
+        self.ready = True
+        self._next()
+
+    def _show_state(self) -> None:
+        waiting = f" · {len(self.queued)} queued" if self.queued else ""
+        if self._in_turn:
+            self._status(f"working… (Esc cancels){waiting}")
+        elif self.loading:
+            self._status(f"{self.loading}…{waiting}")
+        else:
+            self._status(f"ready{waiting}")
+
+    def _next(self) -> None:
+        """Start the next queued request, if the models are ready and nothing runs."""
+        if self._in_turn or not self.ready or not self.queued:
+            self.busy = self._in_turn or bool(self.queued)
+            self._show_state()
+            return
+        self._in_turn = self.busy = True
+        self._show_state()
+        self.run_turn(self.queued.pop(0))
 
     @work(thread=True, exclusive=True, group="turn")
     def run_turn(self, text: str) -> None:
@@ -167,11 +209,11 @@ class CadenzaApp(App[None]):
         log.scroll_end(animate=False)
 
     def _done(self) -> None:
-        self.busy = False
+        self._in_turn = False
         self._card = None
-        self._status("ready")
         if self.query_one("#songs").display:
             self.refresh_songs()
+        self._next()
 
     def _say(self, text: str) -> None:
         log = self.query_one("#log", VerticalScroll)
@@ -188,13 +230,12 @@ class CadenzaApp(App[None]):
         if text.startswith("/"):
             self.slash(text)
             return
-        if self.busy:
-            self._say("Still working on the last request; Esc cancels it.")
-            return
-        self.busy = True
-        self._status("working… (Esc cancels)")
         self.query_one("#log", VerticalScroll).mount(UserMessage(text))
-        self.run_turn(text)
+        self.queued.append(text)  # runs now, or when the models are ready / the turn ends
+        if self._in_turn or not self.ready:
+            self._say("Queued: it runs when " + ("the models are ready." if not self.ready
+                      else "the current request is done.") + " Esc drops it.")  # fmt: skip
+        self._next()
 
     def slash(self, text: str) -> None:
         command, _, arg = text.partition(" ")
@@ -246,9 +287,13 @@ class CadenzaApp(App[None]):
         self.push_screen(HelpScreen())
 
     def action_cancel(self) -> None:
-        if self.busy:
+        if self._in_turn:
             self.session.cancel()
             self._status("cancelling…")
+        elif self.queued:  # nothing runs yet (models loading): the newest request is dropped
+            dropped = self.queued.pop()
+            self._say(f"Dropped the queued request: {dropped[:60]}")
+            self._next()
 
     def action_copy(self) -> None:
         text = self.last_files[0] if self.last_files else self.last_reply

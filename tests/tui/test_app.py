@@ -132,3 +132,41 @@ async def test_multiline_paste_is_kept(settings: Settings) -> None:
         await pilot.press("enter")
         await pilot.pause(0.1)
     assert sent == ["what do these lyrics feel like?\nI walk alone\nin the rain\nat night"]
+
+
+
+
+@pytest.mark.asyncio
+async def test_requests_typed_while_models_load_are_queued_and_answered(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from assistant.core.routing.router import make_router
+
+    gate = threading.Event()
+    session = Session(settings.model_copy(update={"seed": 6}), use_memory=False)
+
+    def slow_router(_settings):  # noqa: ANN001, ANN202
+        gate.wait(60)
+        return make_router(_settings)
+
+    monkeypatch.setattr("assistant.core.routing.router.make_router", slow_router)
+    app = CadenzaApp(session, warm=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.focused is app.query_one(ChatInput)  # the input is ready at once
+        for text in ("help", "compose a short melody in G major", "write a bright jig in D"):
+            app.query_one(ChatInput).value = text
+            await pilot.press("enter")
+        await pilot.pause(0.2)
+        status = str(app.query_one("#status").render())
+        assert "loading the router" in status and "3 queued" in status
+        await pilot.press("escape")  # nothing runs yet: the newest queued request is dropped
+        assert app.queued == ["help", "compose a short melody in G major"]
+        gate.set()
+        await _wait_idle(app, pilot)
+        replies = [r.reply for r in app.query(ReplyMessage)]
+        assert len(replies) == 2
+        assert "compose" in replies[0] and "G major" in replies[1]  # answered in order
+        assert "ready" in str(app.query_one("#status").render())
+    session.close()

@@ -119,6 +119,40 @@ def resident(work: Path, repeats: int) -> dict[str, float] | None:
         server.wait(timeout=30)
 
 
+def tui(label: str, src: Path, work: Path) -> dict[str, float] | None:
+    """In tmux at 80x24: seconds until the chat is on screen, and until the answer to a request
+    typed at once (fresh home, caches built by one earlier start)."""
+    if shutil.which("tmux") is None:
+        return None
+    env = checkout_env(src, work / f"home-tui-{label}")
+    timed([PY, "-c", CLI, "ask", "hello"], env, work)
+    exports = " ".join(f"{k}={v}" for k, v in env.items() if k.startswith(("CADENZA_", "PYTHONPATH")))
+    script = work / f"tui-{label}.py"
+    script.write_text(CLI.replace('main()', 'sys.argv[1:] = ["chat"]\nmain()'))
+    name = f"cadenza-bench-{label}"
+    start = time.perf_counter()
+    subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "80", "-y", "24",
+                    f"cd {work} && env TERM=xterm-256color {exports} {PY} {script}"], check=True)
+    shown = answered = None
+    typed = False
+    try:
+        while time.perf_counter() - start < 120 and answered is None:
+            screen = subprocess.run(["tmux", "capture-pane", "-p", "-t", name],
+                                    capture_output=True, text=True).stdout  # fmt: skip
+            now = time.perf_counter() - start
+            if shown is None and "Ask Cadenza" in screen:  # the input is on screen
+                shown = now
+            if shown is not None and not typed:
+                subprocess.run(["tmux", "send-keys", "-t", name, COMPOSE, "Enter"], check=True)
+                typed = True
+            if typed and "Composed" in screen:
+                answered = now
+            time.sleep(0.05)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", name], check=False)
+    return {"shown": shown or float("nan"), "answered": answered or float("nan")}
+
+
 INNER = r"""
 import json, sys, time
 if sys.argv[1] == "cadenza":
@@ -195,6 +229,11 @@ def main() -> None:
             print(f"{label:10} {r['help']:7.2f}s {r['route']:7.2f}s {r['ask_reply']:10.2f}s "
                   f"{r['ask_exit']:9.2f}s")  # fmt: skip
         print("heavy packages a cold compose imports (after):", heavy_imports(work)["imported"])
+        for label, src in (("before", before), ("after", ROOT)):
+            got = tui(label, src, work)
+            if got:
+                print(f"TUI in tmux, {label}: on screen {got['shown']:.2f} s, answer to a "
+                      f"request typed at once {got['answered']:.2f} s")
         warm = resident(work, args.repeats)
         if warm:
             print(f"warm ask through `cadenza serve`: help {warm['help'] * 1000:.0f} ms, "

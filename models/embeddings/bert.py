@@ -8,7 +8,10 @@ the router's and the lyric models' numbers do not change, and a cold start impor
 
 from __future__ import annotations
 
+import json
+import struct
 from collections.abc import Mapping
+from pathlib import Path
 
 import numpy as np
 
@@ -54,6 +57,30 @@ def layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarra
     centred = x - mean
     var = (centred * centred).mean(-1, keepdims=True)
     return centred / np.sqrt(var + EPS) * weight + bias
+
+
+_DTYPES = {"F32": np.float32, "F16": np.float16, "I64": np.int64, "I32": np.int32}
+
+
+def read_safetensors(path: Path) -> dict[str, np.ndarray]:
+    """The tensors of a safetensors file as read-only memory maps: nothing is read until used.
+
+    MiniLM's file is 90 MB, half of it the word embeddings, of which a message needs a few
+    rows; reading it whole cost 0.2 s of every cold start, mapping it costs 2 ms.
+    """
+    with open(path, "rb") as fh:
+        (size,) = struct.unpack("<Q", fh.read(8))
+        header = json.loads(fh.read(size))
+    data = np.memmap(path, dtype=np.uint8, mode="r")
+    base = 8 + size
+    out = {}
+    for name, entry in header.items():
+        if name == "__metadata__":
+            continue
+        start, end = entry["data_offsets"]
+        dtype = np.dtype(_DTYPES[entry["dtype"]]).newbyteorder("<")
+        out[name] = data[base + start : base + end].view(dtype).reshape(entry["shape"])
+    return out
 
 
 class BertLayers:

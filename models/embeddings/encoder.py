@@ -40,14 +40,13 @@ class MiniLM:
     """Encode texts into unit-length 384-d vectors (cosine similarity = dot product)."""
 
     def __init__(self, model_dir: Path | None = None) -> None:
-        from models.embeddings.bert import BertEmbeddings, BertLayers
+        from models.embeddings.bert import BertEmbeddings, BertLayers, read_safetensors
 
         self.model_dir = Path(model_dir) if model_dir is not None else model_folder()
         try:
-            from safetensors.numpy import load_file
             from tokenizers import Tokenizer
 
-            weights = load_file(str(self.model_dir / "model.safetensors"))
+            weights = read_safetensors(self.model_dir / "model.safetensors")
             self.tokenizer = Tokenizer.from_file(str(self.model_dir / "tokenizer.json"))
             self.embeddings = BertEmbeddings(weights)
             self.layers = BertLayers(weights, "encoder.layer.", LAYERS)

@@ -78,13 +78,17 @@ class ReplyMessage(Vertical):
     def __init__(self, reply: str = "", ok: bool = True) -> None:
         super().__init__(classes="reply" if ok else "reply error")
         self.reply = reply
+        self._composed = False
 
     def compose(self):  # noqa: ANN201
+        self._composed = True  # from here on, `append` mounts its own blocks
         yield from _blocks(self.reply)
 
     def append(self, text: str) -> None:
+        """Add text; before the widget is composed, compose shows it (not twice)."""
         self.reply += text
-        self.mount_all(list(_blocks(text)))
+        if self._composed:
+            self.mount_all(list(_blocks(text)))
 
 
 def _blocks(text: str):  # noqa: ANN202

@@ -170,3 +170,18 @@ async def test_requests_typed_while_models_load_are_queued_and_answered(
         assert "compose" in replies[0] and "G major" in replies[1]  # answered in order
         assert "ready" in str(app.query_one("#status").render())
     session.close()
+
+
+@pytest.mark.asyncio
+async def test_a_streamed_reply_shows_each_paragraph_once(settings: Settings) -> None:
+    from textual.widgets import Markdown
+
+    session = Session(settings.model_copy(update={"seed": 8}), use_memory=False)
+    app = CadenzaApp(session, warm=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _send(app, pilot, "compose a short melody in G major")
+        reply = list(app.query(ReplyMessage))[-1]
+        prose = [str(m.source) for m in reply.query(Markdown)]
+        assert prose and prose[0].startswith("Composed")
+        assert len(prose) == len(set(prose)), prose  # the first paragraph was shown twice
+    session.close()

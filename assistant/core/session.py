@@ -223,7 +223,8 @@ class Session:
             else:
                 yield event
         assert result is not None
-        reply = render_tool_reply(route, result)
+        cancelled = not result.ok and self._cancelled.is_set()  # asked for: not a failure
+        reply = (result.error or "") if cancelled else render_tool_reply(route, result)
         if result.ok and result.song:
             reply += self._keep_song(route, result.song)
         if route.note:

@@ -111,7 +111,7 @@ async def test_esc_cancels_a_running_tool(settings: Settings) -> None:
         await _wait_idle(app, pilot)
         card = app.query_one(ToolCard)
         assert card.has_class("failed")
-        assert "Cancelled" in app.last_reply
+        assert app.last_reply.startswith("Cancelled")  # said plainly, not "I couldn't do that"
     session.close()
 
 

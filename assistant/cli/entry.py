@@ -7,6 +7,7 @@ when no resident answers, goes to the Typer app.
 
 from __future__ import annotations
 
+import os
 import sys
 
 
@@ -25,7 +26,11 @@ def main() -> None:
     if asked is not None:
         from assistant.cli.resident import ask_resident
 
-        code = ask_resident(*asked)
+        try:
+            code = ask_resident(*asked)
+        except BrokenPipeError:  # `cadenza ask ... | head -1`: the reader left; no traceback
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
         if code is not None:
             sys.exit(code)
     from assistant.cli.app import main as app_main

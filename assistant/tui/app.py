@@ -112,6 +112,7 @@ class CadenzaApp(App[None]):
 
     def on_mount(self) -> None:
         self.query_one("#songs").display = False
+        self.query_one("#log", VerticalScroll).anchor()  # the end of a reply stays in view
         self._say('Try "write a slow, hopeful chorale in D major" or "who are my listeners?".')
         if self.resume:
             self.show_transcript()

@@ -47,7 +47,7 @@ class ChatInput(Input):
             self.cursor_position = len(self.value)
             event.prevent_default()
             event.stop()
-        elif event.key == "enter":
+        elif event.key in ("enter", "ctrl+j"):  # ctrl+j: an Enter typed before the chat started
             event.prevent_default()
             event.stop()
             self._send()

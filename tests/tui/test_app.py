@@ -172,6 +172,63 @@ async def test_requests_typed_while_models_load_are_queued_and_answered(
     session.close()
 
 
+def _status(app: CadenzaApp) -> str:
+    return str(app.query_one("#status").render())
+
+
+@pytest.mark.asyncio
+async def test_enter_typed_before_the_chat_took_the_terminal_sends(settings: Settings) -> None:
+    """Keys typed at once reach the terminal before Textual makes it raw, so the terminal turns
+    Enter into a newline, which Textual reads as ctrl+j: it sends, it does not sit in the input."""
+    session = Session(settings, use_memory=False)
+    app = CadenzaApp(session, warm=False)
+    sent: list[str] = []
+    app.run_turn = lambda text: sent.append(text)  # the turn itself is tested above
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"help", "ctrl+j")
+        await pilot.pause(0.1)
+        assert app.query_one(ChatInput).value == ""
+    assert sent == ["help"]
+
+
+@pytest.mark.asyncio
+async def test_a_reply_does_not_wait_for_the_store_and_the_status_says_it_opens(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from assistant.store import memory as store
+
+    gate = threading.Event()
+    real = store.Memory
+
+    def slow_store(_settings):  # noqa: ANN001, ANN202
+        gate.wait(60)
+        return real(_settings)
+
+    monkeypatch.setattr(store, "Memory", slow_store)
+    session = Session(settings.model_copy(update={"seed": 6}))
+    app = CadenzaApp(session, warm=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(1200):  # the router loads first (the real one), then the store opens
+            await pilot.pause(0.05)
+            if "opening the song store" in _status(app):
+                break
+        assert _status(app).endswith("opening the song store…")
+        app.query_one(ChatInput).value = "compose a short melody in G major"
+        await pilot.press("enter")
+        for _ in range(1200):
+            await pilot.pause(0.1)
+            if app.last_reply:
+                break
+        assert "G major" in app.last_reply and not gate.is_set()  # answered, store still opening
+        gate.set()
+        await _wait_idle(app, pilot)
+        assert _status(app).endswith("ready")
+        assert [song.title for song in session.songs()]  # stored once the store was open
+    session.close()
+
+
 @pytest.mark.asyncio
 async def test_a_streamed_reply_shows_each_paragraph_once(settings: Settings) -> None:
     from textual.widgets import Markdown

@@ -7,7 +7,7 @@ Each run starts `cadenza chat` in a detached tmux session of 80x24 with a fresh 
 CADENZA_HOME, from a fresh temporary working folder, types "compose a short melody in G major"
 and Enter, and polls `tmux capture-pane -p` every 50 ms. It prints, per run and as medians:
 - `input`: seconds from the start until the input box is on screen;
-- `answer`: seconds until the first answer ("Composed ...") is on screen.
+- `answer`: seconds until the answer (its tool card, its first or last line) is on screen.
 
 `--type-when start` (the default) sends the keys right after the pane starts, before the chat
 has drawn anything, as a producer who types at once; `--type-when shown` waits until the input
@@ -33,6 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PY = str(ROOT / ".venv" / "bin" / "python")
 REQUEST = "compose a short melody in G major"
+# The reply's start, its tool card or its end (the conversation keeps its end in view).
+ANSWER_MARKS = ("Composed", "✓ compose", "in G major later")
 CLI = """import sys
 sys.argv[:] = ["cadenza", "chat"]
 try:
@@ -68,7 +70,7 @@ def one_run(src: Path, type_when: str, limit_sec: float) -> dict[str, float]:
             now = time.perf_counter() - start
             if "Ask Cadenza" in screen or "f1 help" in screen:  # the input, or the footer below it
                 seen.setdefault("input", now)
-            if "Composed" in screen:
+            if any(mark in screen for mark in ANSWER_MARKS):
                 seen["answer"] = now
             time.sleep(0.05)
         tmux("send-keys", "-t", name, "C-q")

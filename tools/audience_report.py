@@ -28,12 +28,24 @@ def _places(row: dict[str, Any]) -> str:
     return f"most in {countries}" if countries else (f"top cities {cities}" if cities else "")
 
 
-def segment_table(rows: list[dict[str, Any]]) -> str:
-    """Fits 78 columns (80x24 over SSH): name, fit bar, size, share active, top cities."""
+def clip(text: str, room: int) -> str:
+    """Text in `room` columns: whole, or cut with '…' (the free-text last column of a row)."""
+    return text if len(text) <= room else text[: max(room - 1, 0)] + "…"
+
+
+def wrap(text: str, width: int, indent: str = "") -> str:
+    import textwrap
+
+    return textwrap.fill(text, width, initial_indent=indent, subsequent_indent=indent)
+
+
+def segment_table(rows: list[dict[str, Any]], width: int = 80) -> str:
+    """Name, fit bar, size, share active and top cities; the cities take the columns `width`
+    leaves (18 at 76, the chat's width at 80x24)."""
     lines = [f"{'segment':<28} {'fit':>14} {'size':>5} {'active':>6}  where"]
     for r in rows:
         name = r["name"] if len(r["name"]) <= 28 else r["name"][:27] + "…"
-        where = r["where"] if len(r["where"]) <= 18 else r["where"][:17] + "…"
+        where = clip(r["where"], max(10, width - 58))
         lines.append(
             f"{name:<28} {bar(r['fit'])} {r['fit']:>3.0f} {r['size']:>5} {_pct(r['active_share']):>6}  {where}"
         )
@@ -73,14 +85,13 @@ def song_report(
     summary += " " + pitch
     if note:
         summary += f"\n\n({note})"
-    preview = [segment_table(rows)]
+    preview = [segment_table(rows, ctx.width)]
     if listeners:
         preview.append("Listeners most likely to pick it up:")
-        preview += [_listener_line(li, titles) for li in listeners]
+        preview += [clip(_listener_line(li, titles), ctx.width) for li in listeners]
     if lookalikes:
-        preview.append(
-            "Lookalike songs: " + "; ".join(f"{s.title} ({sim:.2f})" for s, sim, _ in lookalikes)
-        )
+        looks = "; ".join(f"{s.title} ({sim:.2f})" for s, sim, _ in lookalikes)
+        preview.append(wrap("Lookalike songs: " + looks, ctx.width))
     return ToolResult(
         summary=summary,
         data={"song": song.song_id, "title": song.title, "segments": rows, "listeners": listeners,
@@ -113,7 +124,7 @@ def segment_report(
 
     segments, centres, metas = segments_of(store)
     if query.strip().lower() == "all":
-        return overview(segments, note)
+        return overview(segments, note, ctx.width)
     seg = resolve_segment(segments, query)
     if ctx.state is not None:
         ctx.state.segment = seg.seg_id  # "write something for them"
@@ -143,21 +154,16 @@ def segment_report(
     )  # fmt: skip
 
 
-def overview(segments: list, note: str | None) -> ToolResult:  # noqa: ANN001 (Segment)
+def overview(segments: list, note: str | None, width: int = 80) -> ToolResult:  # noqa: ANN001
     """All segments at a glance: who they are, where, how active, what they like."""
     total = sum(s.size for s in segments)
-    import textwrap
-
     lines = []
     for seg in segments:
         where = ", ".join(f"{c} {_pct(x)}" for c, x in seg.countries[:2])
         name = seg.name if len(seg.name) <= 38 else seg.name[:37] + "…"
-        lines.append(
-            f"{seg.rank + 1}. {name:<38} {seg.size:>5}  {_pct(seg.active_share):>4} active  {where}"
-        )
-        lines.append(
-            textwrap.fill(seg.profile, width=78, initial_indent="   ", subsequent_indent="   ")
-        )
+        head = f"{seg.rank + 1}. {name:<38} {seg.size:>5}  {_pct(seg.active_share):>4} active  "
+        lines.append(head + clip(where, max(10, width - len(head))))
+        lines.append(wrap(seg.profile, width, "   "))
     biggest = segments[0]
     summary = (
         f"Your {total:,} listeners fall into {len(segments)} segments. The biggest is the "

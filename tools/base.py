@@ -70,6 +70,7 @@ class ToolContext:
 
     settings: Settings
     state: Conversation | None = None
+    width: int = 80  # the columns a preview may use (the front end's width)
     # Opens the store on first use, so tools that never touch memory never pay for Chroma.
     open_memory: Callable[[], Memory | None] = lambda: None
     progress: Callable[[float, str], None] = lambda fraction, message="": None
@@ -106,8 +107,10 @@ class ToolContext:
         return resolved
 
     def output_path(self, stem: str, suffix: str) -> Path:
-        """A fresh path under the outputs folder; `stem` is sanitised so it cannot escape."""
-        safe = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-")[:60] or "output"
+        """A fresh path under the outputs folder; `stem` is sanitised so it cannot escape (a
+        sharp is spelled out, so F# minor is 'Fsharp-min', not 'F-min')."""
+        safe = re.sub(r"[^A-Za-z0-9_-]+", "-", stem.replace("#", "sharp")).strip("-")[:60]
+        safe = safe or "output"
         out = self.settings.outputs_dir
         out.mkdir(parents=True, exist_ok=True)
         path = out / f"{safe}{suffix}"

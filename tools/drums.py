@@ -118,7 +118,8 @@ def _result(ctx: ToolContext, beat, audio: bool) -> ToolResult:  # noqa: ANN001
     song = {"title": piece.title, "tool": "drums", **attrs,
             "files": files}  # fmt: skip
     counts = Counter(hit.name for hit in beat.hits)
-    return ToolResult(summary=summary, files=list(files.values()), preview=to_step_grid(beat),
+    grid = to_step_grid(beat, width=ctx.width)
+    return ToolResult(summary=summary, files=list(files.values()), preview=grid,
                       data={**attrs, "hits": len(beat.hits), "per_drum": dict(counts),
                             "fills": [b + 1 for b in beat.fills]},
                       song=song)  # fmt: skip

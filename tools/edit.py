@@ -287,9 +287,9 @@ def _result(ctx: ToolContext, path: Path, piece, what: str, action: str, attrs: 
                f"{piece.meter[0]}/{piece.meter[1]} at {tempo} bpm, {piece.duration_sec:.0f} s.")  # fmt: skip
     if note:
         summary += " " + note
-    preview = part_grid(piece, piece_sections(piece))
+    preview = part_grid(piece, piece_sections(piece), width=ctx.width)
     if piece.chords:
-        preview += "\n\nChords:\n" + chord_rows(piece, piece_sections(piece))
+        preview += "\n\nChords:\n" + chord_rows(piece, piece_sections(piece), width=ctx.width)
     song_attrs = {"key": piece.key.tonic_name, "mode": piece.key.mode, "tempo": tempo,
                   "meter": f"{piece.meter[0]}/{piece.meter[1]}", "bars": piece.bars,
                   **{k: v for k, v in attrs.items() if v is not None}}  # fmt: skip

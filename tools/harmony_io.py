@@ -173,8 +173,8 @@ def result(ctx: ToolContext, harmony, args: dict, lock: Lock | None,
     song = {"title": title, "tool": "chords", **attrs, "files": files}
     data = {**attrs, "harmonic_rhythm": req.harmonic_rhythm, "chords": bar_symbols(harmony),
             "numerals": bar_symbols(harmony, True)}  # fmt: skip
-    return ToolResult(summary=summary, files=list(files.values()), preview=chart(harmony),
-                      data=data, song=song)  # fmt: skip
+    return ToolResult(summary=summary, files=list(files.values()),
+                      preview=chart(harmony, width=ctx.width), data=data, song=song)  # fmt: skip
 
 
 def _what(harmony) -> str:  # noqa: ANN001
@@ -277,5 +277,6 @@ def pop_harmonisation(ctx: ToolContext, path: Path, tune, style: str, instrument
              "instrument": harmony.instrument, "source": str(path),
              "progression": slot_text(harmony.plain and _plain(harmony) or harmony)}  # fmt: skip
     song = {"title": piece.title, "tool": "harmonize", **attrs, "files": files}
-    return ToolResult(summary=summary, files=list(files.values()), preview=chart(harmony),
+    return ToolResult(summary=summary, files=list(files.values()),
+                      preview=chart(harmony, width=ctx.width),
                       data={**attrs, "chords": bar_symbols(harmony)}, song=song)  # fmt: skip

@@ -24,12 +24,18 @@ def examples() -> list[str]:
 @tool(cli_name="tools")
 def help(ctx: ToolContext) -> ToolResult:  # noqa: A001 (the tool's public name is "help")
     """List what Cadenza can do, with example requests."""
+    import textwrap
+
     from tools import REGISTRY
 
     rows = [{"tool": t.name, "what": t.description} for t in REGISTRY.values()]
-    text = "\n".join(f"- {r['tool']}: {r['what']}" for r in rows)
+    text = "\n".join(textwrap.fill(f"- {r['tool']}: {r['what']}", ctx.width,
+                                   subsequent_indent="  ") for r in rows)  # fmt: skip
     tries = examples()
-    listed = "\n".join(f'  "{e}"' for e in tries)
+    # One request per line, wrapped at a space where a line of alternatives is wider than the
+    # room (the "  /  " between alternatives breaks like any other space).
+    listed = "\n".join(textwrap.fill(f'"{e}"', ctx.width, initial_indent="  ",
+                                      subsequent_indent="   ") for e in tries)  # fmt: skip
     return ToolResult(
         summary="Here is what I can do, and some things to try.",
         data={"tools": rows, "examples": tries},

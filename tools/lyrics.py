@@ -97,7 +97,8 @@ def analyze_lyrics(
     summary = f"Read {song['lines']} lines in {song['sections']} section(s){where}. " + " ".join(
         parts
     )
-    preview = "\n\n".join(p for p in (draw_arc(result), line_table(result)) if p)
+    arc, table = draw_arc(result, width=ctx.width), line_table(result, width=ctx.width)
+    preview = "\n\n".join(p for p in (arc, table) if p)
     if ctx.state is not None:  # "now write music for them"
         ctx.state.lyrics = source or lyrics
         ctx.state.segment = None  # "music for them" now means these lyrics

@@ -119,10 +119,11 @@ def piece_result(
         )
         roll = to_piano_roll(
             Piece(piece.key, piece.tempo_bpm, piece.meter, piece.bars, [melody]),
+            max_width=ctx.width,
             max_rows=10,
             first_bar=focus_bar,
         )
-        table = to_voice_table(piece, symbols, slot, first_bar=focus_bar)
+        table = to_voice_table(piece, symbols, slot, max_width=ctx.width, first_bar=focus_bar)
         preview = table + "\n\nMelody:\n" + roll
         offset = (focus_bar - 1) * piece.beats_per_bar - 1e-6
         named = Composition(piece, [c for c in composition.chords if c[0] >= offset])
@@ -130,7 +131,7 @@ def piece_result(
         summary += f" Chords{where}: {' '.join(named.chord_symbols(12))}"
         summary += " ..." if len(named.chord_symbols(13)) > 12 else "."
     else:
-        preview = to_piano_roll(piece, first_bar=focus_bar)
+        preview = to_piano_roll(piece, max_width=ctx.width, first_bar=focus_bar)
     if note:
         summary += " " + note
     key = piece.key

@@ -61,9 +61,10 @@ def song_info(
         out.write_text("\n".join(lines) + "\n")
         files.append(str(out))
         summary += f" The chords, bar by bar, are in {out.name}."
-    preview = part_grid(piece, piece_sections(piece))
+    preview = part_grid(piece, piece_sections(piece), width=ctx.width)
     if piece.chords:
-        preview += "\n\nChords:\n" + chord_rows(piece, piece_sections(piece), max_lines=16)
+        preview += "\n\nChords:\n" + chord_rows(piece, piece_sections(piece), max_lines=16,
+                                                  width=ctx.width)  # fmt: skip
     data = {"key": piece.key.name, "key_confidence": found.confidence,
             "tempo_changes": len(piece.tempos), "tempo": tempo, "meter": meter, "bars": piece.bars,
             "duration_sec": round(piece.duration_sec, 2),

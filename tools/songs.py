@@ -83,10 +83,13 @@ def find_song(
         }
         for s, sim in matches
     ]
+    import textwrap
+
     table = "\n".join(
-        f"{i}. {r['title']}, {r['details']}  ({r['created'][:16].replace('T', ' ')}, match {r['similarity']:.2f})"
+        textwrap.fill(f"{i}. {r['title']}, {r['details']} ({r['created'][:16].replace('T', ' ')}, "
+                      f"match {r['similarity']:.2f})", ctx.width, subsequent_indent="   ")
         for i, r in enumerate(rows, start=1)
-    )
+    )  # fmt: skip
     return ToolResult(
         summary=f"{note}The best match is '{best.title}' from {best.created[:10]}; it is now the current song.",
         data={"matches": rows, "current": best.id},

@@ -139,8 +139,8 @@ def track_result(ctx: ToolContext, arrangement: Arrangement, args: dict, stems: 
         summary += (f" The WAV ends exactly at bar {a.piece.bars + 1}, so it loops without a "
                     "gap.")  # fmt: skip
     sections = sections_of(a)
-    preview = part_grid(a.piece, sections)
-    chords = chord_rows(a.piece, sections if len(sections) > 1 else [])
+    preview = part_grid(a.piece, sections, width=ctx.width)
+    chords = chord_rows(a.piece, sections if len(sections) > 1 else [], width=ctx.width)
     if chords:
         preview += "\n\nChords:\n" + chords
     attrs = {"key": a.key.tonic_name, "mode": a.key.mode, "tempo": round(a.tempo_bpm),

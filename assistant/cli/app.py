@@ -109,9 +109,11 @@ def ask(
     code = ask_resident(message, json_out)
     if code is not None:
         raise typer.Exit(code)
+    from assistant.cli.width import reply_width
+
     session = _session()
     try:
-        ok = _print_events(session.send(message), json_out)
+        ok = _print_events(session.send(message, width=reply_width(json_out)), json_out)
     finally:
         session.close()
     raise typer.Exit(0 if ok else 1)
@@ -354,9 +356,11 @@ def _with_progress(events):  # noqa: ANN001, ANN202
 
 
 def _run_tool(name: str, args: dict[str, Any], json_out: bool) -> None:
+    from assistant.cli.width import reply_width
     from assistant.core.events import collect_turn
 
     session = _session()
+    session.width = reply_width(json_out)
     try:
         _, done = collect_turn(_with_progress(session.call_tool(name, args)))
     finally:

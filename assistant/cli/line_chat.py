@@ -6,6 +6,7 @@ import contextlib
 import sys
 import threading
 
+from assistant.cli.width import reply_width
 from assistant.core.events import StoreNote, ToolProgress, ToolStarted, TurnDone
 from assistant.core.session import Session
 
@@ -39,7 +40,7 @@ def run_line_chat(session: Session, interactive: bool) -> None:
             text = "help"
         if not interactive and not text:
             continue
-        for event in session.send(text):
+        for event in session.send(text, width=reply_width() if interactive else None):
             if isinstance(event, ToolStarted) and interactive:
                 print(f"  [{event.tool}]", flush=True)
             elif isinstance(event, ToolProgress) and interactive and event.message:

@@ -30,6 +30,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from assistant.cli.width import clamp, reply_width
+
 SOCKET_NAME = "cadenza.sock"
 CONNECT_TIMEOUT = 0.5
 
@@ -79,7 +81,7 @@ def ask_resident(message: str, json_out: bool) -> int | None:
         return None
     conn.settimeout(None)  # a long compose is waited for; events stream as they come
     with conn, conn.makefile("rwb") as stream:
-        request = {"message": message, **context()}
+        request = {"message": message, "width": reply_width(json_out), **context()}
         stream.write(json.dumps(request).encode() + b"\n")
         stream.flush()
         return _print_stream(stream, json_out)
@@ -166,7 +168,8 @@ class Resident:
             except (OSError, ValueError):
                 return  # the client went away or sent nonsense: the next one is served
             listening = True
-            for event in self.session.send(str(request.get("message", ""))):
+            message, width = str(request.get("message", "")), clamp(request.get("width"))
+            for event in self.session.send(message, width=width):
                 if listening:  # a client gone after the reply: the turn still finishes
                     try:
                         _send(stream, event.to_dict())

@@ -12,7 +12,6 @@ import queue
 import re
 import threading
 import time
-import unicodedata
 from collections.abc import Generator, Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -29,6 +28,7 @@ from assistant.core.events import (
     ToolStarted,
     TurnDone,
 )
+from assistant.core.message import clean_message
 from assistant.core.reply import render_smalltalk, render_tool_reply, templates
 from assistant.core.runtime import Runtime
 from assistant.core.state import DialogueState
@@ -42,33 +42,6 @@ if TYPE_CHECKING:
     from assistant.core.llm_planner import LLMPlanner
     from assistant.core.routing.router import Route, Router
     from assistant.store.memory import Memory
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def clean_message(text: str, max_chars: int) -> str:
-    """Normalise a message or raise InputError with what to do instead."""
-    if not isinstance(text, str):
-        raise InputError("A message must be text.")
-    suspicious = sum(
-        1 for ch in text if ch == "\ufffd" or "\udc80" <= ch <= "\udcff" or _CONTROL.match(ch)
-    )
-    if text and suspicious / len(text) > 0.1:
-        raise InputError(
-            "That looks like binary data, not a message. Type a request, or give a file path."
-        )
-    text = unicodedata.normalize("NFC", _CONTROL.sub(" ", text)).encode("utf-8", "replace").decode()
-    text = text.replace("\ufffd", "").strip()
-    if not text:
-        raise InputError(
-            "I got an empty message. Try 'compose a short melody in G major', or 'help'."
-        )
-    if len(text) > max_chars:
-        raise InputError(
-            f"That message is {len(text):,} characters; I read up to {max_chars:,}. "
-            "For long lyrics, save them to a .txt file and give me its path."
-        )
-    return text
 
 
 class Session:
@@ -97,6 +70,8 @@ class Session:
         self._memory_lock = threading.Lock()  # the TUI warms the store in a background thread
         self._deferred = False
         self._turn_lock = threading.Lock()
+        self.width = 80  # the columns a reply's previews may use; front ends set it
+        self._turn_width: int | None = None  # a width for this turn only (`send(width=)`)
 
     # -- lazy parts -------------------------------------------------------------------------
     @cached_property
@@ -152,11 +127,16 @@ class Session:
             self._memory.close()
 
     # -- one turn ---------------------------------------------------------------------------
-    def send(self, text: str) -> Iterator[Event]:
+    def send(self, text: str, width: int | None = None) -> Iterator[Event]:
         """Handle one message; yields events and never raises. One turn at a time: a message
-        from another thread (`cadenza ask` through a running chat) waits for this one."""
+        from another thread (`cadenza ask` through a running chat) waits for this one.
+        `width`: the columns this turn's previews may use (default `self.width`)."""
         with self._turn_lock:
-            yield from self._send(text)
+            self._turn_width = width
+            try:
+                yield from self._send(text)
+            finally:
+                self._turn_width = None
 
     def _send(self, text: str) -> Iterator[Event]:
         self._cancelled.clear()
@@ -201,7 +181,10 @@ class Session:
             self.runtime.log(f"turn failed after routing: {exc!r}")
             yield from self._finish(
                 f"Something went wrong while finishing that ({exc}). Anything already written "
-                "is on disk; ask again, or say 'help'.", tool, ok=False, user=message,
+                "is on disk; ask again, or say 'help'.",
+                tool,
+                ok=False,
+                user=message,
             )
 
     def call_tool(self, name: str, args: dict) -> Iterator[Event]:
@@ -283,6 +266,7 @@ class Session:
         ctx = ToolContext(
             settings=self.settings,
             state=self.state,
+            width=self._turn_width or self.width,
             open_memory=lambda: self.memory,  # opened once, when a tool asks
             progress=lambda fraction, message="": self._progress(events, fraction, message),
         )

@@ -166,11 +166,16 @@ class CadenzaApp(App[None]):
             return
         self._in_turn = self.busy = True
         self._show_state()
-        self.run_turn(self.queued.pop(0))
+        self.run_turn(self.queued.pop(0), self.reply_width())
+
+    def reply_width(self) -> int:
+        """The columns a reply's previews get: the conversation's width inside its padding and
+        scrollbar (narrower while the songs panel is open), so tables are laid out to fit."""
+        return max(40, self.query_one("#log", VerticalScroll).scrollable_content_region.width)
 
     @work(thread=True, exclusive=True, group="turn")
-    def run_turn(self, text: str) -> None:
-        for event in self.session.send(text):
+    def run_turn(self, text: str, width: int | None = None) -> None:
+        for event in self.session.send(text, width=width):
             self.call_from_thread(self.show_event, event)
         self.call_from_thread(self._done)
 

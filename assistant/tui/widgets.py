@@ -12,8 +12,11 @@ from textual.containers import HorizontalScroll, Vertical
 from textual.message import Message
 from textual.widgets import Input, ListItem, ListView, Markdown, ProgressBar, Static
 
-# A block of a reply that must keep its columns: tables, piano rolls, sparklines.
-PREFORMATTED = re.compile(r"^(?: {2,}\S|.*[│█▬·░▁▂▃▄▅▆▇|]{3,}|\s*\d+ \S.* [+-]\d\.\d\d)", re.M)
+# A block of a reply that must keep its columns: tables, grids, piano rolls, sparklines. Prose
+# never starts with two spaces, aligns words with runs of spaces or draws cells between bars.
+PREFORMATTED = re.compile(
+    r"^(?: {2,}\S|.*\S {2,}\S|.*[│█▬·░▁▂▃▄▅▆▇]{3,}|.*\|.*\|)", re.M
+)
 
 
 class ChatInput(Input):
@@ -92,7 +95,7 @@ class ReplyMessage(Vertical):
 
 
 def _blocks(text: str):  # noqa: ANN202
-    for block in re.split(r"\n{2,}", text.strip()):
+    for block in re.split(r"\n{2,}", text.strip("\n")):  # a grid's leading spaces are kept
         if not block.strip():
             continue
         if PREFORMATTED.search(block):
@@ -130,8 +133,9 @@ class ToolCard(Vertical):
         self.query_one(ProgressBar).update(progress=1.0)
         mark = "✓" if ok else "✗"
         self.query_one(".tool-title", Static).update(f"{mark} {self.tool}")
-        detail = ", ".join(p.rsplit("/", 1)[-1] for p in files[:3]) if ok else (error or "failed")
-        self.query_one(".tool-status", Static).update(detail[:76])
+        names = [p.rsplit("/", 1)[-1] for p in files]
+        detail = ", ".join(names) if ok else (error or "failed")  # wraps at a space, never cut
+        self.query_one(".tool-status", Static).update(detail[:400])
         self.add_class("done" if ok else "failed")
 
 

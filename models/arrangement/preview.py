@@ -1,4 +1,4 @@
-"""An arrangement as the reply shows it, within 80 columns: a part-by-bar grid (which parts play
+"""An arrangement as the reply shows it, within the columns the front end gives (80 by default): a part-by-bar grid (which parts play
 in which bars, under the section names) and the chords of each distinct section, bar by bar.
 
     bar     1       9               25
@@ -85,9 +85,12 @@ def bar_chords(piece: Piece) -> list[str]:
     return out
 
 
-def chord_rows(piece: Piece, sections: list[tuple[int, int, str]], max_lines: int = 14) -> str:
-    """The chords of each distinct section (a repeat is named, not written again), four bars to
-    a line."""
+def chord_rows(
+    piece: Piece, sections: list[tuple[int, int, str]], max_lines: int = 14, width: int = 80
+) -> str:
+    """The chords of each distinct section (a repeat is named, not written again): 8, 4, 2 or 1
+    bars to a line, the most that fit in `width` columns (4 at 80, 8 from 145)."""
+    per_line = next((n for n in (8, 4, 2) if n * (CHORD_CELL + 1) + 1 <= width), 1)
     symbols = bar_chords(piece)
     spans = sections or [(0, piece.bars, "")]
     seen: dict[tuple[str, ...], str] = {}
@@ -102,8 +105,8 @@ def chord_rows(piece: Piece, sections: list[tuple[int, int, str]], max_lines: in
         seen[chords] = label or "the loop"
         if label:
             lines.append(f"{label}:")
-        for k in range(0, len(chords), 4):
-            cells = [_fit(c or "-").ljust(CHORD_CELL - 1) for c in chords[k : k + 4]]
+        for k in range(0, len(chords), per_line):
+            cells = [_fit(c or "-").ljust(CHORD_CELL - 1) for c in chords[k : k + per_line]]
             lines.append("| " + "| ".join(cells) + "|")
     if len(lines) > max_lines:
         lines = lines[: max_lines - 1] + [f"... ({len(lines) - max_lines + 1} more lines: "

@@ -17,12 +17,14 @@ def cell(velocity: int) -> str:
     return "X" if velocity >= 100 else ("o" if velocity < 50 else "x")
 
 
-def to_step_grid(beat: Beat, max_bars: int = 3) -> str:
-    """The first bars (and the first fill, when it comes later), within 80 columns."""
-    shown = list(range(min(beat.request.bars, max_bars)))
+def to_step_grid(beat: Beat, max_bars: int = 4, width: int = 80) -> str:
+    """The first bars (and the first fill, when it comes later): as many as fit in `width`
+    columns, up to `max_bars` (three bars of 16ths at 80 columns, four at 100 or more)."""
+    spb, group = beat.steps_per_bar, (3 if beat.request.meter == "6/8" else 4)
+    fit = (width - WIDTH - 1) // (spb + spb // group)  # a bar: its steps, spaces and a bar line
+    shown = list(range(min(beat.request.bars, max(1, min(max_bars, fit)))))
     if beat.fills and beat.fills[0] not in shown:
         shown[-1] = beat.fills[0]
-    spb, group = beat.steps_per_bar, (3 if beat.request.meter == "6/8" else 4)
     cells: dict[str, dict[tuple[int, int], int]] = {}
     rolls: set[tuple[str, int, int]] = set()
     for hit in beat.hits:

@@ -13,6 +13,7 @@ times, as a listener hears it).
 from __future__ import annotations
 
 import re
+import textwrap
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -347,16 +348,21 @@ def _spark(values: np.ndarray, lo: float, hi: float) -> str:
     return "".join(SPARK[int(v * len(SPARK))] for v in scaled)
 
 
-def draw_arc(result: dict[str, Any], width: int = 64) -> str:
+ARC_LABEL = 9  # "valence  "
+
+
+def draw_arc(result: dict[str, Any], width: int = 73) -> str:
     """The emotion arc: valence and arousal per line (circumplex, -1..1) as sparklines, with
-    each line's quadrant and the sections marked below."""
+    each line's quadrant and the sections marked below; within `width` columns (a song longer
+    than the room has its neighbouring lines averaged into one column)."""
     lines = [e for e in result["lines"] if "circumplex" in e]
     if not lines:
         return ""
     va = np.array([e["circumplex"] for e in lines], dtype=np.float32)
     names = [e["section"] for e in lines]
-    if len(lines) > width:  # average neighbouring lines into `width` columns
-        edges = np.linspace(0, len(lines), width + 1).astype(int)
+    columns = max(8, width - ARC_LABEL)
+    if len(lines) > columns:
+        edges = np.linspace(0, len(lines), columns + 1).astype(int)
         va = np.stack([va[a:b].mean(0) for a, b in zip(edges[:-1], edges[1:], strict=True)])
         names = [names[a] for a in edges[:-1]]
     rows = [
@@ -374,23 +380,29 @@ def draw_arc(result: dict[str, Any], width: int = 64) -> str:
             if i + k < len(label_row):
                 label_row[i + k] = ch
     rows.append(f"section  {''.join(label_row)}")
-    rows.append(
-        "         (h happy, a angry, s sad, r relaxed, n neutral; V verse, C chorus, B bridge)"
-    )
+    legend = "(h happy, a angry, s sad, r relaxed, n neutral; V verse, C chorus, B bridge)"
+    pad = " " * ARC_LABEL
+    rows.append(textwrap.fill(legend, width, initial_indent=pad, subsequent_indent=pad))
     return "\n".join(rows)
 
 
-def line_table(result: dict[str, Any], width: int = 78, limit: int = 40) -> str:
-    """A compact per-line table: number, text, top emotion, valence/arousal (-1..1), quadrant."""
-    rows = [f"{'#':>3} {'line':<34} {'emotion':<13} {'val':>5} {'aro':>5} quadrant"]
+LINE_FIXED = 40  # the columns besides the line's text: number, emotion, val, aro, quadrant
+
+
+def line_table(result: dict[str, Any], width: int = 80, limit: int = 40) -> str:
+    """A compact per-line table: number, text, top emotion, valence/arousal (-1..1), quadrant.
+    The text column takes what `width` leaves (20 to 60 characters; longer lines end in '…'),
+    so no row is wider than the room and every column stays under its heading."""
+    room = max(20, min(60, width - LINE_FIXED))
+    rows = [f"{'#':>3} {'line':<{room}} {'emotion':<14} {'val':>5} {'aro':>5} quadrant"]
     for e in result["lines"][:limit]:
-        text = e["text"] if len(e["text"]) <= 34 else e["text"][:33] + "…"
+        text = e["text"] if len(e["text"]) <= room else e["text"][: room - 1] + "…"
         if "skipped" in e:
-            rows.append(f"{e['n']:>3} {text:<34} ({e['skipped']})")
+            rows.append(f"{e['n']:>3} {text:<{room}} ({e['skipped']})")
             continue
         emo = e["top_emotions"][0]["emotion"]
         v, a = e["circumplex"]
-        rows.append(f"{e['n']:>3} {text:<34} {emo:<13} {v:>+5.2f} {a:>+5.2f} {e['quadrant']}")
+        rows.append(f"{e['n']:>3} {text:<{room}} {emo:<14} {v:>+5.2f} {a:>+5.2f} {e['quadrant']}")
     if len(result["lines"]) > limit:
         rows.append(f"    … {len(result['lines']) - limit} more lines (see --json)")
-    return "\n".join(r[:width] for r in rows)
+    return "\n".join(rows)

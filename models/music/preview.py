@@ -1,9 +1,19 @@
-"""A compact text piano roll, for replies in the terminal (fits 80 columns)."""
+"""A compact text piano roll and four-part table, for replies in the terminal: laid out for the
+columns the front end gives (fewer bars at 80 columns, more at 120), never wider."""
 
 from __future__ import annotations
 
+import textwrap
+
 from models.music.piece import Piece
 from models.music.theory import midi_name
+
+ROLL_LABEL = 6  # "  F#4 |": the pitch name and the first bar line
+
+
+def _wrap(caption: str, indent: int, width: int) -> str:
+    pad = " " * indent
+    return textwrap.fill(caption, width, initial_indent=pad, subsequent_indent=pad)
 
 
 def _caption(first: int, shown: int, total: int) -> str:
@@ -11,21 +21,22 @@ def _caption(first: int, shown: int, total: int) -> str:
     return f"bars {first}-{last} of {total}" if (first, last) != (1, total) else f"{total} bars"
 
 
-def to_piano_roll(piece: Piece, max_width: int = 72, max_rows: int = 14, first_bar: int = 1) -> str:
+def to_piano_roll(piece: Piece, max_width: int = 78, max_rows: int = 14, first_bar: int = 1) -> str:
     """Rows are pitches (high at top), columns are eighth notes; '|' marks bar lines.
 
     Rows are drawn for the pitches of the key and any pitch the music uses, so a melody in
     D major shows no empty chromatic rows.
 
-    Only as many bars as fit in `max_width` columns are drawn, from `first_bar` on; the caption
-    says which.
+    Only as many whole bars as fit in `max_width` columns (labels included) are drawn, from
+    `first_bar` on; the caption says which.
     """
     first_bar = max(1, min(first_bar, piece.bars))
     offset = (first_bar - 1) * piece.beats_per_bar
     notes = piece.all_notes()
     step = 0.5  # eighth note per column
     bar_cols = int(round(piece.beats_per_bar / step))
-    bars_shown = max(1, min(piece.bars - first_bar + 1, max_width // (bar_cols + 1)))
+    fit = (max_width - ROLL_LABEL) // (bar_cols + 1)
+    bars_shown = max(1, min(piece.bars - first_bar + 1, fit))
     end_beats = offset + bars_shown * piece.beats_per_bar
     shown = [n for n in notes if offset - 1e-6 <= n.start_beats < end_beats - 1e-6]
     if not shown:
@@ -57,15 +68,15 @@ def to_piano_roll(piece: Piece, max_width: int = 72, max_rows: int = 14, first_b
         lines.append(f"{midi_name(pitch, piece.key):>4} |" + "|".join(cells) + "|")
     caption = _caption(first_bar, bars_shown, piece.bars)
     if hidden:
-        caption += f", {hidden} notes above or below the rows shown"
-    return "\n".join(lines) + f"\n     {caption}, one column = an eighth note"
+        caption += f", {hidden} note{'s' if hidden > 1 else ''} above or below the rows shown"
+    return "\n".join(lines) + "\n" + _wrap(f"{caption}, one column = an eighth note", 5, max_width)
 
 
 def to_voice_table(
     piece: Piece,
     chords: list[tuple[float, str]],
     slot_len: float,
-    max_width: int = 72,
+    max_width: int = 78,
     first_bar: int = 1,
 ) -> str:
     """Four-part writing as text: a chord row, then each voice's note at every chord change.
@@ -85,8 +96,8 @@ def to_voice_table(
     names = [t.name[:1] for t in piece.tracks[:4]]
     per_bar = max(1, int(round(piece.beats_per_bar / slot_len)))
     cell = 5
-    bar_width = per_bar * cell + 2
-    bars_shown = max(1, min(piece.bars - first_bar + 1, (max_width - 3) // bar_width))
+    bar_width = per_bar * cell + 2  # its cells and the "| " before the next bar
+    bars_shown = max(1, min(piece.bars - first_bar + 1, (max_width - 1) // bar_width))
     rows = {"chord": []} | {n: [] for n in names}
     for bar in range(bars_shown):
         for name, track in zip(names, piece.tracks[:4], strict=True):
@@ -114,4 +125,5 @@ def to_voice_table(
     lines = ["   " + "| ".join(rows["chord"])]
     lines += [f" {n} " + "| ".join(rows[n]) for n in names]
     caption = _caption(first_bar, bars_shown, piece.bars)
-    return "\n".join(lines) + f"\n   {caption}: chords, then soprano, alto, tenor, bass"
+    caption = _wrap(f"{caption}: chords, then soprano, alto, tenor, bass", 3, max_width)
+    return "\n".join(line.rstrip() for line in lines) + "\n" + caption

@@ -17,10 +17,13 @@ def test_help_lists_every_tool_and_the_examples(make_session) -> None:  # noqa: 
     assert [row["tool"] for row in data["tools"]] == list(REGISTRY)  # registry order, none missing
     assert all(row["what"] == REGISTRY[row["tool"]].description for row in data["tools"])
     assert data["examples"] == examples()
+    flat = " ".join(done.reply.split())  # long lines wrap at a space, within 80 columns
     for name, tool in REGISTRY.items():
-        assert f"- {name}: {tool.description}" in done.reply
+        assert f"- {name}: {' '.join(tool.description.split())}" in flat
     for example in examples():
-        assert f'"{example}"' in done.reply
+        assert " ".join(f'"{example}"'.split()) in flat
+    tries = done.result["preview"].split("Try:\n")[1].splitlines()
+    assert max(len(line) for line in tries) <= 80 and len(tries) > len(examples())
     assert done.reply.index("Try:") > done.reply.index("- help:")  # tools first, then examples
     assert "Next: try one of the requests above" in done.reply
 

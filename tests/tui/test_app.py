@@ -122,7 +122,7 @@ async def test_multiline_paste_is_kept(settings: Settings) -> None:
     session = Session(settings, use_memory=False)
     app = CadenzaApp(session, warm=False)
     sent: list[str] = []
-    app.run_turn = lambda text: sent.append(text)  # the turn itself is tested above
+    app.run_turn = lambda text, width=None: sent.append(text)  # the turn itself is tested above
     async with app.run_test(size=(80, 24)) as pilot:
         box = app.query_one(ChatInput)
         box.value = "what do these lyrics feel like?"
@@ -183,7 +183,7 @@ async def test_enter_typed_before_the_chat_took_the_terminal_sends(settings: Set
     session = Session(settings, use_memory=False)
     app = CadenzaApp(session, warm=False)
     sent: list[str] = []
-    app.run_turn = lambda text: sent.append(text)  # the turn itself is tested above
+    app.run_turn = lambda text, width=None: sent.append(text)  # the turn itself is tested above
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(*"help", "ctrl+j")
         await pilot.pause(0.1)

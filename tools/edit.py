@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from tools.base import ToolContext, ToolError, ToolResult, tool
-from tools.pieces import seed_of
+from tools.pieces import part_names, seed_of
 
 Word = Annotated[str, Field(max_length=40)]
 Action = Literal["add", "remove", "swap", "change", "transpose", "tempo", "loop", "length"]
@@ -294,7 +294,7 @@ def _result(ctx: ToolContext, path: Path, piece, what: str, action: str, attrs: 
                   "meter": f"{piece.meter[0]}/{piece.meter[1]}", "bars": piece.bars,
                   **{k: v for k, v in attrs.items() if v is not None}}  # fmt: skip
     song = {"title": title[:120], "tool": "edit_track", **song_attrs,
-            "files": files}  # fmt: skip
+            "part_names": part_names(piece), "files": files}  # fmt: skip
     data = {**song_attrs, "edit": what,
             "parts": [{"name": t.name, "program": t.program, "notes": len(t.notes)}
                       for t in piece.tracks]}  # fmt: skip

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from models.errors import InputError
 from tools.base import ToolContext, ToolError, ToolResult
-from tools.pieces import article, key_note, tune_source
+from tools.pieces import article, key_note, part_names, tune_source
 
 
 @dataclass
@@ -170,7 +170,8 @@ def result(ctx: ToolContext, harmony, args: dict, lock: Lock | None,
              "harmonic_rhythm": 1.0}  # fmt: skip
     if lock is not None:
         attrs["drums"] = lock.path
-    song = {"title": title, "tool": "chords", **attrs, "files": files}
+    song = {"title": title, "tool": "chords", **attrs, "part_names": part_names(piece),
+            "files": files}  # fmt: skip
     data = {**attrs, "harmonic_rhythm": req.harmonic_rhythm, "chords": bar_symbols(harmony),
             "numerals": bar_symbols(harmony, True)}  # fmt: skip
     return ToolResult(summary=summary, files=list(files.values()),

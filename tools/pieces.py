@@ -164,6 +164,12 @@ def open_store(ctx: ToolContext) -> AudienceStore:
     return AudienceStore.of(memory)
 
 
+def part_names(piece) -> list[str]:  # noqa: ANN001 (a Piece)
+    """The piece's parts as the songs panel lists them ('Drums', 'Bass', 'Keys'), in order."""
+    names = [t.name.split(" (")[0] for t in piece.tracks]
+    return list(dict.fromkeys(n for n in names if n))
+
+
 def bar(fit: float, width: int = 10) -> str:
     filled = int(round(fit / 100 * width))
     return "█" * filled + "░" * (width - filled)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tools.base import ToolContext, ToolError, ToolResult
-from tools.pieces import article
+from tools.pieces import article, part_names
 
 if TYPE_CHECKING:
     from models.arrangement.arranger import Arrangement
@@ -153,7 +153,7 @@ def track_result(ctx: ToolContext, arrangement: Arrangement, args: dict, stems: 
     parts = [{"name": t.name, "program": t.program, "drums": t.is_drum, "notes": len(t.notes)}
              for t in a.piece.tracks]  # fmt: skip
     song = {"title": title, "tool": "track", **{k: v for k, v in attrs.items() if v is not None},
-            "files": files}  # fmt: skip
+            "part_names": part_names(a.piece), "files": files}  # fmt: skip
     data = {**attrs, "duration_sec": round(a.piece.duration_sec, 2), "parts": parts,
             "sections": [{"name": s.label, "start_bar": s.start_bar + 1, "bars": s.bars,
                           "parts": list(s.parts)} for s in a.sections],

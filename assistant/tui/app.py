@@ -16,9 +16,10 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Footer, ListView, Markdown, Static
+from textual.widgets import Footer, ListView, Static
 
+from assistant.tui.help import HelpScreen
+from assistant.tui.play import Player
 from assistant.tui.widgets import (
     ChatInput,
     ReplyMessage,
@@ -26,48 +27,12 @@ from assistant.tui.widgets import (
     SongList,
     ToolCard,
     UserMessage,
+    song_card,
 )
 
 if TYPE_CHECKING:
     from assistant.core.events import Event
     from assistant.core.session import Session
-
-HELP = """\
-# Cadenza keys and commands
-
-| key | does |
-|---|---|
-| Enter | send |
-| Up / Down | earlier messages |
-| PageUp / PageDown | scroll the conversation |
-| Esc | cancel the running tool (while models load: drop the last queued request) |
-| F1 | this help |
-| F2 | the songs panel: Enter makes a song current, r renders it to WAV, e exports its files |
-| Ctrl+Y | copy the last reply's file path (works over SSH) |
-| Ctrl+T | light / dark theme |
-| Ctrl+L | clear the screen |
-| Ctrl+Q | quit |
-
-| command | does |
-|---|---|
-| /help | what Cadenza can do |
-| /songs | list this conversation's songs |
-| /export [folder] | copy the current song's files to a folder in the workspace |
-| /clear | clear the screen (the conversation goes on) |
-| /resume | show the last turns of this conversation again |
-| /quit | leave |
-
-Paste lyrics straight into the input: every pasted line is kept.
-"""
-
-
-class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,f1,q", "dismiss", "close")]
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-box"):
-            yield Markdown(HELP)
-
 
 class CadenzaApp(App[None]):
     CSS_PATH = "app.tcss"
@@ -77,6 +42,7 @@ class CadenzaApp(App[None]):
         Binding("ctrl+q", "quit", "quit"),
         Binding("f1", "help", "help"),
         Binding("f2", "songs", "songs"),
+        Binding("f5", "play", "play"),
         Binding("escape", "cancel", "cancel", show=False),
         Binding("ctrl+y", "copy", "copy path"),
         Binding("ctrl+t", "theme", "theme"),
@@ -99,13 +65,15 @@ class CadenzaApp(App[None]):
         self._card: ToolCard | None = None
         self._reply: ReplyMessage | None = None  # the reply streaming in
         self._in_turn = False
+        self.player = Player()
 
     def compose(self) -> ComposeResult:
         yield Static("Cadenza · loading models…", id="status")
         with Horizontal(id="main"):
             yield VerticalScroll(id="log")
             with Vertical(id="songs"):
-                yield Static("Songs: Enter current, r render, e export", classes="panel-title")
+                yield Static("Songs (Enter: make current)\nr render · e export · p play",
+                             classes="panel-title")  # fmt: skip
                 yield SongList(id="song-list")
         yield ChatInput(id="input")
         yield Footer()
@@ -255,10 +223,12 @@ class CadenzaApp(App[None]):
             self.on_sent(ChatInput.Sent("help"))
         elif command == "/export":
             self.export(arg.strip())
+        elif command == "/play":
+            self.action_play()
         else:
             self._say(f"Unknown command {command}. F1 lists the commands.")
 
-    def export(self, folder: str) -> None:
+    def export(self, folder: str = "") -> None:
         """Copy the current song's files into a folder of the workspace."""
         song = self.session.state.current
         if song is None or not song.files:
@@ -289,6 +259,48 @@ class CadenzaApp(App[None]):
         log.scroll_end(animate=False)
 
     # -- actions --------------------------------------------------------------------------------
+    def get_system_commands(self, screen):  # noqa: ANN001, ANN201
+        """Ctrl+P: Cadenza's own actions, each with its key, then Textual's (theme, quit...)."""
+        from textual.app import SystemCommand
+
+        def say(text: str):  # noqa: ANN202
+            return lambda: self.on_sent(ChatInput.Sent(text))
+
+        for title, what, run in (
+            ("New song", "start a request for a new song in the input", self.new_song),
+            ("Play", "F5 · play the current song's WAV (again: stop)", self.action_play),
+            ("Render", "render the current song to WAV ('render it')", say("render it")),
+            ("Export stems", "one MIDI and one WAV per part, for a DAW", say("export stems")),
+            ("Export files", "/export · copy the song's files to the workspace", self.export),
+            ("Songs", "F2 · the songs panel", self.action_songs),
+            ("Help", "F1 · keys and commands", self.action_help),
+            ("What can Cadenza do", "/help · the tools, with examples", say("help")),
+            ("Switch theme", "Ctrl+T · light / dark", self.action_theme),
+            ("Resume", "/resume · show the last turns again", self.show_transcript),
+            ("Clear", "Ctrl+L · clear the screen", self.action_clear),
+            ("Quit", "Ctrl+Q · leave", self.action_quit),
+        ):
+            yield SystemCommand(title, what, run)
+
+    def new_song(self) -> None:
+        box = self.query_one(ChatInput)
+        box.value, box.cursor_position = "write a ", len("write a ")
+        box.focus()
+
+    def action_play(self) -> None:
+        """F5 and /play: play the current song's WAV, or stop what plays."""
+        if self.player.stop():
+            self._say("Stopped.")
+            return
+        song = self.session.state.current
+        if song is None:
+            self._say("There is no current song to play yet: make one, or pick one with F2.")
+            return
+        self._say(self.player.play(song.title, song.files.get("wav")))
+
+    def on_unmount(self) -> None:
+        self.player.stop()
+
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
 
@@ -331,10 +343,16 @@ class CadenzaApp(App[None]):
         current = self.session.state.current.id if self.session.state.current else None
         view = self.query_one("#song-list", ListView)
         view.clear()
-        for song in reversed(songs):
-            view.append(SongItem(song.id, song.title, song.id == current))
+        counts: dict[str, int] = {}
+        ordinals = []  # a second song of the same name is '#2'
+        for song in songs:
+            counts[song.title] = counts.get(song.title, 0) + 1
+            ordinals.append(counts[song.title])
+        for song, ordinal in reversed(list(zip(songs, ordinals, strict=True))):
+            card = song_card(song, ordinal, song.id == current)
+            view.append(SongItem(song.id, card, song.id == current))
         if not songs:
-            view.append(SongItem("", "(no songs yet)", False))
+            view.append(SongItem("", "(no songs yet)"))
         self.call_after_refresh(setattr, view, "index", 0)  # the newest song is highlighted
 
     @on(ListView.Selected, "#song-list")

@@ -4,6 +4,9 @@ they show what the Session's events say and hand the producer's words back to th
 from __future__ import annotations
 
 import re
+import textwrap
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events
@@ -11,6 +14,9 @@ from textual.binding import Binding
 from textual.containers import HorizontalScroll, Vertical
 from textual.message import Message
 from textual.widgets import Input, ListItem, ListView, Markdown, ProgressBar, Static
+
+if TYPE_CHECKING:
+    from assistant.store.songs import Song
 
 # A block of a reply that must keep its columns: tables, grids, piano rolls, sparklines. Prose
 # never starts with two spaces, aligns words with runs of spaces or draws cells between bars.
@@ -140,17 +146,74 @@ class ToolCard(Vertical):
 
 
 class SongItem(ListItem):
-    def __init__(self, song_id: str, title: str, current: bool) -> None:
-        super().__init__(Static(("▶ " if current else "  ") + title[:30]))
+    """One song in the panel: its card (`song_card`), or a plain line ('(no songs yet)')."""
+
+    def __init__(self, song_id: str, card: str | Text, current: bool = False) -> None:
+        super().__init__(Static(card, classes="song-card"), classes="current" if current else "")
         self.song_id = song_id
+
+
+CARD_WIDTH = 30  # the songs panel's room for a line, inside its border and scrollbar
+
+
+def song_card(song: Song, ordinal: int, current: bool, now: datetime | None = None) -> Text:
+    """Three short lines: the title (a second song of the same name is '#2'), then key, tempo,
+    bars and length, then its parts and when it was made; '▶' marks the current song."""
+    title = song.title + (f" #{ordinal}" if ordinal > 1 else "")
+    key = f"{song.key} {(song.mode or '')[:3]}".strip() if song.key else ""
+    length = _seconds(song)
+    facts = [key, f"{song.tempo} bpm" if song.tempo else "", f"{song.bars} bars" if song.bars
+             else "", f"{length // 60}:{length % 60:02d}" if length else ""]  # fmt: skip
+    card = Text("▶ " if current else "  ", style="bold")
+    wrapped = textwrap.wrap(title, CARD_WIDTH - 2) or [""]  # the panel's room, whole words
+    card.append("\n  ".join(wrapped), style="bold" if current else "")
+    card.append("\n  " + "  ".join(f for f in facts if f), style="dim")  # 29 columns at most
+    card.append("\n  " + "  ".join(x for x in (_made(song.created, now), _parts(song)) if x),
+                style="dim")  # fmt: skip
+    return card
+
+
+def _seconds(song: Song) -> int:
+    """The song's length from its bars, meter and tempo (6/8's tempo counts dotted quarters)."""
+    if not (song.bars and song.tempo):
+        return 0
+    top, _, bottom = (song.meter or "4/4").partition("/")
+    if not (top.isdigit() and bottom.isdigit()):
+        return 0
+    compound = int(bottom) == 8 and int(top) % 3 == 0
+    beats = int(top) / 3 if compound else int(top) * 4 / int(bottom)
+    return round(song.bars * beats * 60 / song.tempo)
+
+
+def _parts(song: Song) -> str:
+    names = song.extra.get("part_names")
+    if isinstance(names, list) and names:
+        return " ".join(str(n).lower() for n in names)
+    if song.tool == "drums":
+        return "drums"
+    if song.parts:
+        return "melody" if song.parts == 1 else f"{song.parts} voices"
+    return song.instrument or ""
+
+
+def _made(created: str, now: datetime | None) -> str:
+    """When the song was made, in local time: '14:02' today, else 'Dec 2 14:02'."""
+    try:
+        made = datetime.fromisoformat(created).astimezone()
+    except (TypeError, ValueError):
+        return ""
+    now = now or datetime.now().astimezone()
+    clock = made.strftime("%H:%M")
+    return clock if made.date() == now.date() else f"{made:%b} {made.day} {clock}"
 
 
 class SongList(ListView):
     """The songs panel's list: Enter makes a song current, r renders it, e exports its files."""
 
     BINDINGS = [
-        Binding("r", "act('render it')", "render"),
-        Binding("e", "act('/export')", "export"),
+        Binding("r", "act('render it')", "render", show=False),  # the panel's title lists them
+        Binding("e", "act('/export')", "export", show=False),
+        Binding("p", "act('/play')", "play", show=False),
     ]
 
     class Act(Message):

@@ -25,3 +25,11 @@ def test_help_screen_120x40(snap_compare, settings: Settings) -> None:  # noqa: 
 
 def test_songs_panel_80x24(snap_compare, settings: Settings) -> None:  # noqa: ANN001
     assert snap_compare(_app(settings), press=["f2"], terminal_size=(80, 24))
+
+
+def test_help_screen_80x24(snap_compare, settings: Settings) -> None:  # noqa: ANN001
+    assert snap_compare(_app(settings), press=["f1"], terminal_size=(80, 24))
+
+
+def test_palette_80x24(snap_compare, settings: Settings) -> None:  # noqa: ANN001
+    assert snap_compare(_app(settings), press=["ctrl+p"], terminal_size=(80, 24))

@@ -65,6 +65,7 @@ class CadenzaApp(App[None]):
         self._card: ToolCard | None = None
         self._reply: ReplyMessage | None = None  # the reply streaming in
         self._in_turn = False
+        self._replied = False  # the turn's reply is shown; its memory bookkeeping runs
         self.player = Player()
 
     def compose(self) -> ComposeResult:
@@ -119,7 +120,9 @@ class CadenzaApp(App[None]):
 
     def _show_state(self) -> None:
         waiting = f" · {len(self.queued)} queued" if self.queued else ""
-        if self._in_turn:
+        if self._in_turn and self._replied:
+            self._status(f"saving to memory…{waiting}")
+        elif self._in_turn:
             self._status(f"working… (Esc cancels){waiting}")
         elif self.loading:
             self._status(f"{self.loading}…{waiting}")
@@ -172,6 +175,8 @@ class CadenzaApp(App[None]):
                 log.mount(self._reply)
             self._reply.append(event.text)
         elif isinstance(event, TurnDone):
+            self._replied = True
+            self._show_state()
             self.last_reply = event.reply
             streamed, self._reply = self._reply, None
             if streamed is None:
@@ -183,7 +188,7 @@ class CadenzaApp(App[None]):
         log.scroll_end(animate=False)
 
     def _done(self) -> None:
-        self._in_turn = False
+        self._in_turn = self._replied = False
         self._card = None
         if self.query_one("#songs").display:
             self.refresh_songs()
@@ -296,7 +301,11 @@ class CadenzaApp(App[None]):
         if song is None:
             self._say("There is no current song to play yet: make one, or pick one with F2.")
             return
-        self._say(self.player.play(song.title, song.files.get("wav")))
+        wav = song.files.get("wav")
+        said = self.player.play(song.title, wav)
+        if wav and wav in said:  # not played here: Ctrl+Y copies the WAV's path, as it says
+            self.last_files = [wav, *(p for p in self.last_files if p != wav)]
+        self._say(said)
 
     def on_unmount(self) -> None:
         self.player.stop()

@@ -222,6 +222,8 @@ async def test_a_reply_does_not_wait_for_the_store_and_the_status_says_it_opens(
             if app.last_reply:
                 break
         assert "G major" in app.last_reply and not gate.is_set()  # answered, store still opening
+        await pilot.pause(0.2)
+        assert "saving to memory…" in _status(app)  # not "working…": the answer is there
         gate.set()
         await _wait_idle(app, pilot)
         assert _status(app).endswith("ready")

@@ -140,3 +140,12 @@ async def test_f5_says_what_it_does(settings: Settings, monkeypatch: pytest.Monk
         await pilot.pause(0.2)
         notes = [str(n.render()) for n in app.query(".note")]
         assert "no current song to play" in notes[-1]
+        wav = settings.home / "song.wav"
+        wav.write_bytes(b"RIFF")
+        app.session.state.current = Song(id="s", title="my song", tool="compose",
+                                         files={"midi": "x.mid", "wav": str(wav)})  # fmt: skip
+        app.last_files = ["x.mid"]
+        await pilot.press("f5")
+        await pilot.pause(0.2)
+        notes = [str(n.render()) for n in app.query(".note")]
+        assert "no audio player" in notes[-1] and app.last_files[0] == str(wav)  # Ctrl+Y: WAV

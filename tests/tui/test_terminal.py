@@ -41,8 +41,8 @@ def _wait_for(session: str, text: str, timeout: float) -> str:
     raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
 
 
-@pytest.mark.parametrize("term", ["xterm-256color", "screen"])
-def test_compose_in_a_real_terminal_80x24(settings: Settings, term: str) -> None:
+def _start(settings: Settings, term: str, size: tuple[int, int] = (80, 24)) -> str:
+    """`cadenza chat` in a detached tmux pane; the session's name."""
     cli = Path(sys.executable).with_name("cadenza")
     name = f"cadenza-{uuid.uuid4().hex[:8]}"
     env = " ".join(
@@ -53,7 +53,15 @@ def test_compose_in_a_real_terminal_80x24(settings: Settings, term: str) -> None
         }.items()
     )  # fmt: skip
     # TERM is set inside the pane: tmux overrides -e TERM.
-    _tmux("new-session", "-d", "-s", name, "-x", "80", "-y", "24", f"env {env} {cli} chat")
+    width, height = size
+    _tmux("new-session", "-d", "-s", name, "-x", str(width), "-y", str(height),
+          f"env {env} {cli} chat")  # fmt: skip
+    return name
+
+
+@pytest.mark.parametrize("term", ["xterm-256color", "screen"])
+def test_compose_in_a_real_terminal_80x24(settings: Settings, term: str) -> None:
+    name = _start(settings, term)
     try:
         _wait_for(name, "Ask Cadenza", 30)
         _tmux("send-keys", "-t", name, "compose a short melody in G major", "Enter")
@@ -70,3 +78,23 @@ def test_compose_in_a_real_terminal_80x24(settings: Settings, term: str) -> None
         subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True, timeout=30)
     midi = list((settings.home / "outputs").glob("*.mid"))
     assert midi and os.path.getsize(midi[0]) > 0
+
+
+def test_a_beat_and_a_track_fit_a_real_terminal_80x24(settings: Settings) -> None:
+    """The drum grid and the track's part grid and chord rows, as a producer sees them over SSH:
+    rows whole (each ends at its bar line), the grid's label column kept, the reply's end shown."""
+    name = _start(settings, "xterm-256color")
+    try:
+        _wait_for(name, "Ask Cadenza", 30)
+        _tmux("send-keys", "-t", name, "trap beat at 145 with hat rolls", "Enter")
+        screen = _wait_for(name, '"render it".', 120)
+        rows = [line[:78].rstrip() for line in screen.splitlines() if line.startswith(" Kick ")]
+        assert rows and rows[-1].startswith(" Kick    |") and rows[-1].endswith("|")
+        assert rows[-1].count("|") == 4  # three whole bars at 80 columns
+        _tmux("send-keys", "-t", name, "a lo-fi track with warm Rhodes chords", "Enter")
+        screen = _wait_for(name, '"export stems to ./stems".', 120)
+        chords = [line[:78].rstrip() for line in screen.splitlines() if line.startswith(" | ")]
+        assert chords and all(line.endswith("|") for line in chords)
+        assert len({line.index("|", 3) for line in chords}) == 1  # the cells line up
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True, timeout=30)

@@ -53,8 +53,9 @@ def socket_path(home: Path) -> Path:
 def context() -> dict[str, str]:
     """What must match between a client and the resident: workspace and CADENZA_* settings."""
     workspace = os.environ.get("CADENZA_WORKSPACE") or os.getcwd()
+    own = ("CADENZA_RESIDENT", "CADENZA_WIDTH")  # the client's own: the width travels per request
     settings = sorted((k, v) for k, v in os.environ.items()
-                      if k.startswith("CADENZA_") and k != "CADENZA_RESIDENT")  # fmt: skip
+                      if k.startswith("CADENZA_") and k not in own)  # fmt: skip
     digest = hashlib.sha1(json.dumps(settings).encode()).hexdigest()
     return {"workspace": str(Path(workspace).expanduser().resolve()), "settings": digest}
 

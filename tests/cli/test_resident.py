@@ -126,3 +126,16 @@ def test_cadenza_serve_answers_ask(short_home) -> None:  # noqa: ANN001
         server.terminate()
         server.wait(timeout=30)
     assert not socket_path(home).exists()
+
+
+def test_the_clients_width_lays_out_the_reply(resident, capsys, monkeypatch) -> None:  # noqa: ANN001
+    """CADENZA_WIDTH (or the client's terminal) travels with the request: the resident lays the
+    help out for the client's columns, and the setting does not make the resident decline."""
+    monkeypatch.setenv("CADENZA_WIDTH", "50")
+    assert ask_resident("help", json_out=False) == 0
+    narrow = capsys.readouterr().out.splitlines()
+    monkeypatch.setenv("CADENZA_WIDTH", "120")
+    assert ask_resident("help", json_out=False) == 0
+    wide = capsys.readouterr().out.splitlines()
+    assert max(len(line) for line in narrow if line.startswith("  ")) <= 50
+    assert max(len(line) for line in wide) > 50 and len(wide) < len(narrow)

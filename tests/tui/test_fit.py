@@ -58,5 +58,9 @@ async def test_previews_fit_80x24_and_show_more_at_120x40(settings: Settings) ->
     assert drum_narrow.startswith("        |bar 1")  # the grid's header keeps its indent
     assert drum_narrow.count("|bar") == 3 and drum_wide.count("|bar") == 4
     assert any("bars 1-3 of 8" in b for b in narrow) and any("bars 1-5 of 8" in b for b in wide)
+    table = next(b for b in narrow if "\n S " in b).splitlines()  # chords over the voices
+    assert table[0].startswith("   ") and table[0][3] != " " and table[1][3] != " "
+    lyric = next(b for b in narrow if b.startswith("  # line")).splitlines()
+    assert lyric[0].index("emotion") == lyric[1].index(lyric[1].split()[-4])  # under its head
     chords = next(b for b in narrow if b.startswith("Chords:")).splitlines()[1:]
     assert len({line.index("|", 2) for line in chords}) == 1  # the bars' cells line up

@@ -2,7 +2,10 @@
 
 A `Song` (the store's record, `assistant/store/songs.py`) is the per-song attribute table.
 The state is saved after every turn (atomically), so `cadenza ask "make it faster"` in a new
-process acts on the song the previous command made.
+process acts on the song the previous command made. Several processes may share it (a chat and
+a cold `cadenza ask`, two scripts at once): a save merges, under a file lock, what this process
+changed since it last read the file into what the others wrote meanwhile; it never overwrites
+their songs, queued songs or turns (`merge`).
 """
 
 from __future__ import annotations
@@ -37,6 +40,9 @@ class DialogueState:
     # Songs made while the store was down: saved to memory as soon as it answers again.
     unsaved: list[Song] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        self._base: dict[str, Any] | None = None  # the file as this process last read or wrote it
+
     def add_song(self, song: Song) -> None:
         self.current = song
         if song.id not in self.song_ids:  # a recalled song keeps its place: "the second one"
@@ -61,12 +67,62 @@ class DialogueState:
         )
 
     def save(self, path: Path) -> None:
-        write_json_atomic(path, self.to_json())
+        """Write the state, merged with what other processes saved since this one read it."""
+        from filelock import FileLock
+
+        with FileLock(f"{path}.lock", timeout=30):
+            if self._base is not None:
+                disk = _read(path)
+                if disk is not None and disk != self._base:
+                    self._adopt(merge(self._base, self.to_json(), disk))
+            data = self.to_json()
+            write_json_atomic(path, data)
+            self._base = data
+
+    def _adopt(self, data: dict[str, Any]) -> None:
+        merged = DialogueState.from_json(data)
+        for name in ("conversation_id", "current", "song_ids", "turns", "lyrics", "segment",
+                     "pending", "unsaved"):  # fmt: skip
+            setattr(self, name, getattr(merged, name))
 
     @classmethod
     def load(cls, path: Path) -> DialogueState:
         """The saved state, or a fresh one if there is none or it is unreadable."""
+        data = _read(path)
         try:
-            return cls.from_json(json.loads(path.read_text()))
-        except (OSError, ValueError, TypeError, KeyError):
+            state = cls.from_json(data) if data is not None else cls()
+        except (ValueError, TypeError, KeyError):
             return cls()
+        state._base = state.to_json() if data is not None else {}
+        return state
+
+
+def _read(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def merge(base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any]) -> dict[str, Any]:
+    """A three-way merge of saved states: `base` as this process read it, `ours` now, `theirs`
+    on disk now. Turns add up; songs and queued songs are the union, less those this process
+    removed (an undo, a queued song it stored); a single value (the current song, the lyrics,
+    a pending question) is ours where this process changed it, else theirs."""
+    out = dict(theirs)
+    for name in ("conversation_id", "current", "lyrics", "segment", "pending"):
+        if ours.get(name) != base.get(name):
+            out[name] = ours.get(name)
+    out["turns"] = int(theirs.get("turns", 0)) + int(ours.get("turns", 0)) - int(base.get("turns", 0))
+    gone = set(base.get("song_ids", [])) - set(ours.get("song_ids", []))
+    ids = [*theirs.get("song_ids", []), *ours.get("song_ids", [])]
+    out["song_ids"] = [i for i in dict.fromkeys(ids) if i not in gone]
+
+    def queued(state: dict[str, Any]) -> dict[str, dict]:
+        return {s["id"]: s for s in state.get("unsaved", []) if isinstance(s, dict) and "id" in s}
+
+    stored = set(queued(base)) - set(queued(ours))
+    waiting = queued(theirs) | queued(ours)
+    out["unsaved"] = [s for i, s in waiting.items() if i not in stored]
+    return out

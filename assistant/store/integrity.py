@@ -8,6 +8,9 @@ can leave behind is checked here, and `repair` puts it right:
 - a studio-server record whose process is gone: removed;
 - songs made while the store was down, still waiting in the conversation state: saved now;
 - listening data without segments (an import killed before the segments were built): rebuilt;
+- listeners and segments that disagree with the catalogue (built from another import, or
+  listeners none of whose songs are in it): rebuilt from the stored listening data, or, when no
+  listener plays a catalogue song any more, cleared (the demo loads again on the next question);
 - the embedded store's SQLite file: `PRAGMA quick_check` (read-only);
 - songs whose files were deleted: reported (they are the producer's to forget).
 """
@@ -127,4 +130,39 @@ def _store_findings(memory: Memory, repair: bool) -> list[Finding]:
     out.append(Finding("listener segments", not missing,
                        "listening data without segments (an interrupted import)" if missing
                        else f"{counts['segments']} segments", rebuilt))  # fmt: skip
+    if not missing:
+        out.append(_audience_agreement(store, repair))
     return out
+
+
+def _audience_agreement(store, repair: bool) -> Finding:  # noqa: ANN001 (an AudienceStore)
+    """The listeners, the segments and the catalogue come from one build and refer to each
+    other: one stamp on listeners and segments, and listeners who play catalogue songs."""
+    import json
+
+    ids, _, metas = store.listener_entries()
+    if not ids:
+        return Finding("audience and catalogue", True, "no listening data yet")
+    _, _, seg_metas = store.segment_entries()
+    catalogue = set(store.song_hashes())
+    stamps = {m.get("stamp") for m in metas} | {m.get("stamp") for m in seg_metas}
+    played = {s for m in metas for s in json.loads(m.get("plays_json") or "{}")}
+    problem = ("listeners and segments come from different imports" if len(stamps) > 1 else
+               "none of the listeners' songs are in the catalogue" if not played & catalogue
+               else "")  # fmt: skip
+    if not problem:
+        return Finding("audience and catalogue", True, f"{len(ids)} listeners agree")
+    if not repair:
+        return Finding("audience and catalogue", False, problem)
+    import numpy as np
+
+    from models.audience.engine import rebuild_audience
+
+    try:
+        rebuild_audience(store)
+        done = "rebuilt from the stored listening data"
+    except Exception:  # no listener plays a catalogue song: the audience cannot be rebuilt
+        store.replace_listeners([], np.zeros((0, 1), np.float32), [])
+        store.replace_segments([], np.zeros((0, 1), np.float32), [])
+        done = "cleared (import the plays again; the demo loads until then)"
+    return Finding("audience and catalogue", False, f"{problem}: {done}", repaired=True)

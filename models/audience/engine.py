@@ -49,12 +49,14 @@ def import_listening(
 ) -> dict[str, Any]:
     """Replace the listening data with a plays CSV (and profiles), then rebuild the segments.
 
-    The label's own data also replaces the demo: the demo's songs leave the catalogue.
+    All or nothing: the file is read and the new audience computed before anything is written,
+    so a refused import (no listener plays a catalogue song, too few listeners) changes nothing.
+    The label's own data also replaces the demo: the demo's songs leave the catalogue, once the
+    new audience is known to build without them.
     """
     data = read_plays(plays, profiles)
-    if dataset != "demo" and store.catalog.get(where={"origin": "demo"}, limit=1)["ids"]:
-        store.catalog.delete(where={"origin": "demo"})
-    model = rebuild_audience(store, data, dataset)
+    drop_demo = dataset != "demo" and bool(store.catalog.get(where={"origin": "demo"}, limit=1)["ids"])
+    model = rebuild_audience(store, data, dataset, drop_demo=drop_demo)
     return {
         "listeners": len(data.listeners),
         "rows": data.rows,
@@ -80,23 +82,32 @@ def listening_from_store(store: AudienceStore) -> ListeningData:
 
 
 def rebuild_audience(
-    store: AudienceStore, data: ListeningData | None = None, dataset: str | None = None
+    store: AudienceStore, data: ListeningData | None = None, dataset: str | None = None,
+    drop_demo: bool = False,
 ) -> AudienceModel:
-    """Recompute tastes, segments and song statistics from the listening data and catalogue."""
+    """Recompute tastes, segments and song statistics from the listening data and catalogue
+    (without the demo's songs, which then leave the catalogue, with `drop_demo`). Everything is
+    computed before the first write: a refusal leaves the store as it was."""
     from models.audience.rank import co_listening
 
     if data is None:
         data = listening_from_store(store)
         dataset = dataset or _dataset(store)
-    songs, vecs, _ = store.catalog_entries()
+    songs, vecs, metas = store.catalog_entries()
+    if drop_demo:
+        keep = [i for i, meta in enumerate(metas) if meta.get("origin") != "demo"]
+        songs, vecs = [songs[i] for i in keep], vecs[keep]
     if not songs:
         raise ModelError(
-            "The catalogue is empty. Import your songs first: `cadenza catalog import DIR`."
+            "The catalogue has no songs of yours yet" + (" (only the demo's)" if drop_demo else "")
+            + ". Import your songs first: `cadenza catalog import DIR`; nothing was changed."
         )
     try:
         model = build_audience(data, songs, vecs)
     except ValueError as exc:
-        raise InputError(str(exc)) from exc
+        raise InputError(f"{exc} Nothing was changed.") from exc
+    if drop_demo:
+        store.catalog.delete(where={"origin": "demo"})
     stamp = f"{time.time():.3f}"
     store.replace_listeners(*_listener_rows(model, data, stamp, vecs))
     store.replace_segments(*_segment_rows(model, vecs, stamp, dataset or "yours"))

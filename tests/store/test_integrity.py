@@ -52,3 +52,30 @@ def test_leftovers_of_killed_processes_are_found_and_repaired(settings: Settings
         assert DialogueState.load(settings.state_path).unsaved == []
     finally:
         memory.close()
+
+
+def test_an_audience_that_disagrees_with_the_catalogue_is_found_and_repaired(
+    settings: Settings,
+) -> None:
+    """Issue 25 item 4: the state an old refused import left (the demo's songs deleted, its
+    listeners and segments kept) is reported by `doctor` and put right by `--repair`."""
+    from assistant.store.audience_store import AudienceStore
+    from assistant.store.integrity import check
+    from assistant.store.memory import Memory
+    from models.audience.engine import ensure_audience, segments_of
+
+    memory = Memory(settings)
+    try:
+        store = AudienceStore(memory)
+        ensure_audience(store)
+        assert next(f for f in check(settings, memory) if f.name == "audience and catalogue").ok
+        store.catalog.delete(where={"origin": "demo"})  # what the old import did
+        found = next(f for f in check(settings, memory) if f.name == "audience and catalogue")
+        assert not found.ok and "none of the listeners' songs" in found.detail
+        fixed = next(f for f in check(settings, memory, repair=True)
+                     if f.name == "audience and catalogue")  # fmt: skip
+        assert fixed.repaired and "cleared" in fixed.detail
+        assert next(f for f in check(settings, memory) if f.name == "audience and catalogue").ok
+        assert ensure_audience(store) and segments_of(store)[0]  # the demo answers again
+    finally:
+        memory.close()

@@ -20,7 +20,7 @@ from models.audience.features import SongFeatures
 from models.audience.insights import pitch_note, segment_fits
 from models.audience.listening import read_plays
 from models.audience.vectors import DIM, content_vectors, numeric_part
-from models.errors import InputError
+from models.errors import InputError, ModelError
 
 pytestmark = pytest.mark.slow
 
@@ -252,5 +252,38 @@ def test_your_own_listening_data_replaces_the_demo(settings: Settings, tmp_path:
         segments, _, metas = segments_of(store)
         assert {m["dataset"] for m in metas} == {"yours"}
         assert sum(s.size for s in segments) == 36
+    finally:
+        memory.close()
+
+
+def test_a_refused_plays_import_changes_nothing(settings: Settings, tmp_path: Path) -> None:
+    """Issue 25 item 4: plays of songs the catalogue lacks are refused, and the demo catalogue,
+    listeners and segments are exactly as they were (before: the demo's songs were deleted
+    first, leaving 1 song and an audience that failed with IndexError)."""
+    from models.audience.engine import import_listening, rebuild_audience
+
+    plays = tmp_path / "plays.csv"
+    rows = [f"L{i},not-in-the-catalogue-{i % 4},3,2026-09-01" for i in range(40)]
+    plays.write_text("listener_id,song_or_artist_id,plays,date\n" + "\n".join(rows) + "\n")
+    memory = Memory(settings)
+    try:
+        store = AudienceStore(memory)
+        ensure_audience(store)
+        before = (store.catalog.count(), store.listener_entries()[0], store.segment_entries()[0])
+        with pytest.raises(ModelError, match="only the demo's.*nothing was changed"):
+            import_listening(store, plays)  # the label has no songs of its own yet
+        from models.audience.catalog import import_folder as add_songs
+
+        mine = tmp_path / "mine"
+        mine.mkdir()
+        shutil.copy(DEMO_DIR / "catalog" / "quiet-hours.mid", mine / "my-quiet-hours.mid")
+        add_songs(mine, store)
+        with pytest.raises(InputError, match="Only 0 listeners.*Nothing was changed"):
+            import_listening(store, plays)  # songs of its own, but none of them played
+        with pytest.raises(InputError):
+            rebuild_audience(store, drop_demo=True, data=read_plays(plays))
+        after = (store.catalog.count(), store.listener_entries()[0], store.segment_entries()[0])
+        assert after[1:] == before[1:] and before[0] == 60 and after[0] == 61  # + the label's song
+        assert segments_of(store)[0]  # the demo audience still answers
     finally:
         memory.close()

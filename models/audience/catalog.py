@@ -59,10 +59,16 @@ class ImportReport:
         return self.added + self.updated
 
 
-def scan(folder: Path) -> dict[str, dict[str, Path]]:
-    """song key -> {"midi"|"audio"|"lyrics": path}, for every usable file below `folder`."""
+def scan(
+    folder: Path, outside: list[tuple[str, str]] | None = None
+) -> dict[str, dict[str, Path]]:
+    """song key -> {"midi"|"audio"|"lyrics": path}, for every usable file below `folder`.
+
+    A link whose target lies outside `folder` is not read (the rule every tool follows for
+    files: nothing outside the workspace); it is listed in `outside` with the reason."""
     groups: dict[str, dict[str, Path]] = {}
     count = 0
+    root = folder.resolve()
     for path in sorted(folder.rglob("*")):
         if (
             any(part.startswith(".") for part in path.relative_to(folder).parts)
@@ -71,6 +77,11 @@ def scan(folder: Path) -> dict[str, dict[str, Path]]:
             continue
         kind = _kind(path)
         if kind is None:
+            continue
+        if not path.resolve().is_relative_to(root):
+            if outside is not None:
+                outside.append((path.relative_to(folder).as_posix(),
+                                "a link to a file outside the folder; not read"))  # fmt: skip
             continue
         count += 1
         if count > MAX_FILES:
@@ -101,10 +112,13 @@ def _kind(path: Path) -> str | None:
 def read_tags(folder: Path) -> dict[str, dict[str, str]]:
     """stem -> {title, artist, genre, mood} from the folder's tags.csv, if there is one."""
     path = folder / "tags.csv"
-    if not path.is_file():
-        return {}
-    with path.open(encoding="utf-8-sig", errors="replace", newline="") as fh:
-        rows = list(csv.DictReader(fh))
+    if not path.is_file() or not path.resolve().is_relative_to(folder.resolve()):
+        return {}  # none, or a link out of the folder (not read)
+    try:
+        with path.open(encoding="utf-8-sig", errors="replace", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+    except csv.Error as exc:
+        raise InputError(f"{path.name} could not be read as CSV ({exc}); fix or remove it.") from exc
     return {
         (r.get("stem") or "").strip(): {k: (v or "").strip() for k, v in r.items() if k}
         for r in rows
@@ -185,8 +199,10 @@ def import_folder(
     start = time.perf_counter()
     if not folder.is_dir():
         raise InputError(f"{folder} is not a folder. Give me the folder that holds your songs.")
-    groups, tags = scan(folder), read_tags(folder)
+    outside: list[tuple[str, str]] = []
+    groups, tags = scan(folder, outside), read_tags(folder)
     report = ImportReport(folder=str(folder), files=sum(len(g) for g in groups.values()))
+    report.failed.extend(outside)
     if not groups:
         raise InputError(f"{folder} holds no MIDI, audio or lyric files to import.")
     known = store.song_hashes()

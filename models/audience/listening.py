@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -77,11 +78,23 @@ def _open_csv(path: Path, required: tuple[str, ...]) -> csv.DictReader:
     return reader
 
 
+def _rows(reader: csv.DictReader, name: str) -> Iterator[tuple[int, dict]]:
+    """The rows with their line numbers; a row the csv module cannot read (a field over its
+    131,072-character limit, a stray quote at the end) is one sentence, not a traceback."""
+    line = 1
+    try:
+        for line, row in enumerate(reader, start=2):
+            yield line, row
+    except csv.Error as exc:
+        raise InputError(f"{name} line {line + 1} could not be read as CSV ({exc}); nothing "
+                         "was imported.") from exc  # fmt: skip
+
+
 def read_plays(path: Path, profiles: Path | None = None) -> ListeningData:
     """Plays per listener and song, summed over rows, with each listener's recent activity."""
     data = ListeningData(listeners={})
     dated: list[tuple[str, date, int]] = []
-    for line, row in enumerate(_open_csv(path, PLAYS_COLUMNS), start=2):
+    for line, row in _rows(_open_csv(path, PLAYS_COLUMNS), path.name):
         problem = _add_row(data, row, dated)
         if problem:
             data.skipped.append(f"line {line}: {problem}")
@@ -109,7 +122,7 @@ def _add_row(data: ListeningData, row: dict, dated: list[tuple[str, date, int]])
     raw = (row.get("plays") or "").strip()
     try:
         plays = int(float(raw))
-    except ValueError:
+    except (ValueError, OverflowError):  # 'x', 'nan', 'inf'
         return f"plays {raw[:20]!r} is not a number"
     if plays < 1 or plays > 10_000_000:
         return f"plays {plays} is out of range"
@@ -127,7 +140,7 @@ def _add_row(data: ListeningData, row: dict, dated: list[tuple[str, date, int]])
 
 
 def _add_profiles(data: ListeningData, path: Path) -> None:
-    for line, row in enumerate(_open_csv(path, ("listener_id",)), start=2):
+    for line, row in _rows(_open_csv(path, ("listener_id",)), path.name):
         lid = (row.get("listener_id") or "").strip()[:80]
         if lid not in data.listeners:
             if lid:

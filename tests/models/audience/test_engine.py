@@ -287,3 +287,37 @@ def test_a_refused_plays_import_changes_nothing(settings: Settings, tmp_path: Pa
         assert segments_of(store)[0]  # the demo audience still answers
     finally:
         memory.close()
+
+
+def test_huge_fields_and_infinite_plays_are_sentences(tmp_path: Path) -> None:
+    """Issue 25 item 8: a field over the csv module's limit and plays 'inf' were raw exceptions."""
+    plays = tmp_path / "plays.csv"
+    plays.write_text("listener_id,song_or_artist_id,plays,date\nL1,s1,inf,2026-05-01\n"
+                     "L2,s2,3,2026-05-01\n")  # fmt: skip
+    data = read_plays(plays)
+    assert data.rows == 1 and any("'inf' is not a number" in s for s in data.skipped)
+    plays.write_text('listener_id,song_or_artist_id,plays,date\nL1,"' + "x" * 200_000
+                     + '",3,2026-05-01\n')  # fmt: skip
+    with pytest.raises(InputError, match="line 2 could not be read as CSV"):
+        read_plays(plays)
+
+
+def test_links_out_of_the_folder_are_not_imported(tmp_path: Path) -> None:
+    """Issue 25 item 5: a .txt linked to a file outside (say /etc/passwd) was read as lyrics and
+    a .mid linked outside was imported; both are now listed as skipped."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    secret = outside / "secret.txt"
+    secret.write_text("root:x:0:0\n")
+    shutil.copy(DEMO_DIR / "catalog" / "quiet-hours.mid", outside / "far.mid")
+    folder = tmp_path / "songs"
+    folder.mkdir()
+    shutil.copy(DEMO_DIR / "catalog" / "quiet-hours.mid", folder / "mine.mid")
+    (folder / "mine.txt").symlink_to(secret)
+    (folder / "far.mid").symlink_to(outside / "far.mid")
+    (folder / "tags.csv").symlink_to(outside / "secret.txt")
+    skipped: list[tuple[str, str]] = []
+    groups = scan(folder, skipped)
+    assert groups == {"mine": {"midi": folder / "mine.mid"}}
+    assert sorted(name for name, _ in skipped) == ["far.mid", "mine.txt"]
+    assert all("outside the folder" in why for _, why in skipped)

@@ -29,6 +29,21 @@ from assistant.core.session import Session
 from assistant.errors import ScriptError
 
 EXPECT_KEYS = {"tool", "args", "ok", "reply_contains", "reply_not_contains", "files", "midi"}
+MAX_SCRIPT_BYTES = 1_000_000  # a conversation script is text a person wrote: far below this
+MAX_TURNS = 500
+# What each expectation must be: a mapping, a list of texts, or a single value.
+MAPPINGS, LISTS = {"args", "midi"}, {"reply_contains", "reply_not_contains", "files"}
+
+
+class _NoAliases(yaml.SafeLoader):
+    """YAML without anchors and aliases: a 375-byte 'billion laughs' script expands to
+    gigabytes once its turns are made text; a conversation script never needs them."""
+
+    def compose_node(self, parent, index):  # noqa: ANN001, ANN201
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise ScriptError(f"line {mark.line + 1}: aliases (*name) are not allowed in scripts.")
+        return super().compose_node(parent, index)
 
 
 @dataclass
@@ -55,19 +70,45 @@ class ScriptReport:
 
 
 def load_script(path: Path) -> dict[str, Any]:
+    """A script's turns, checked: bounded size, no aliases, every field of the right kind."""
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        size = Path(path).stat().st_size
+        if size > MAX_SCRIPT_BYTES:
+            raise ScriptError(f"{path} is {size:,} bytes; scripts are limited to "
+                              f"{MAX_SCRIPT_BYTES:,}.")  # fmt: skip
+        data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_NoAliases)  # noqa: S506
+    except ScriptError as exc:
+        raise ScriptError(f"Cannot read the script {path}: {exc}") from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ScriptError(f"Cannot read the script {path}: {exc}") from exc
     if not isinstance(data, dict) or not isinstance(data.get("turns"), list) or not data["turns"]:
         raise ScriptError(f"{path} needs a 'turns:' list of {{user: ..., expect: ...}} items.")
+    if len(data["turns"]) > MAX_TURNS:
+        raise ScriptError(f"{path} has {len(data['turns'])} turns; the limit is {MAX_TURNS}.")
     for i, turn in enumerate(data["turns"], 1):
-        if not isinstance(turn, dict) or "user" not in turn:
-            raise ScriptError(f"{path}: turn {i} needs a 'user:' message.")
-        unknown = set(turn.get("expect") or {}) - EXPECT_KEYS
-        if unknown:
-            raise ScriptError(f"{path}: turn {i} has unknown expectations {sorted(unknown)}.")
+        problem = _turn_problem(turn)
+        if problem:
+            raise ScriptError(f"{path}: turn {i} {problem}.")
     return data
+
+
+def _turn_problem(turn: Any) -> str:
+    """What is wrong with one turn of a script, or ''."""
+    if not isinstance(turn, dict) or not isinstance(turn.get("user"), str | int | float):
+        return "needs a 'user:' message (text)"
+    expect = turn.get("expect") or {}
+    if not isinstance(expect, dict):
+        return "has 'expect:' that is not a mapping of expectations"
+    unknown = set(expect) - EXPECT_KEYS
+    if unknown:
+        return f"has unknown expectations {sorted(unknown)}"
+    for key in MAPPINGS & set(expect):
+        if expect[key] is not None and not isinstance(expect[key], dict):
+            return f"has '{key}:' that is not a mapping ({key}: {{name: value}})"
+    for key in LISTS & set(expect):
+        if expect[key] is not None and not isinstance(expect[key], list):
+            return f"has '{key}:' that is not a list ({key}: [...])"
+    return ""
 
 
 def run_script(data: dict[str, Any], session: Session) -> ScriptReport:

@@ -175,6 +175,7 @@ def run_script_cmd(
     import tempfile
 
     from assistant.config import Settings
+    from assistant.core.message import printable
     from assistant.core.script import load_script, run_script
     from assistant.core.session import make_session
     from assistant.core.state import DialogueState
@@ -185,7 +186,7 @@ def run_script_cmd(
         try:
             data = load_script(path)
         except ScriptError as exc:
-            print(f"ERROR {exc}")
+            print(printable(f"ERROR {exc}"))
             failed += 1
             continue
         with tempfile.TemporaryDirectory(prefix="cadenza-run-") as tmp:
@@ -197,11 +198,11 @@ def run_script_cmd(
                 report = run_script(data, session)
             finally:
                 session.close()
-        print(
+        print(printable(
             f"{'PASS' if report.ok else 'FAIL'} {path} ({report.name}, {len(report.turns)} turns)"
-        )
+        ))  # fmt: skip
         for failure in report.failures:
-            print(f"  - {failure}")
+            print(printable(f"  - {failure}"))
         failed += not report.ok
     raise typer.Exit(1 if failed else 0)
 

@@ -8,6 +8,7 @@ import shutil
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass
@@ -250,8 +251,29 @@ def integrity_checks(repair: bool) -> list[Check]:
     return checks
 
 
+def checkpoint_checks(repair: bool, root: Path | None = None) -> list[Check]:
+    """Checkpoints a killed `cadenza train` swap left missing, broken or with leftover folders
+    (models/checkpoints.py); with --repair, a complete copy is renamed back into place."""
+    from models.checkpoints import CHECKPOINT_ROOT, checkpoint_names, restore_checkpoint
+
+    folders = checkpoint_names(root or CHECKPOINT_ROOT)
+    found = [restore_checkpoint(folder, repair) for folder in folders]
+    bad = [f for f in found if not f.ok]
+    if not bad:
+        return [Check("checkpoint swaps", True, f"all {len(found)} checkpoints complete")]
+    done = " (repaired)"
+    return [
+        Check(f"checkpoint: {f.name}", f.repaired, f.detail + (done if f.repaired else ""), f.fix)
+        for f in bad
+    ]
+
+
 def run_doctor(repair: bool = False) -> int:
-    checks = gather()
+    try:  # before gather(): a checkpoint restored here loads in the checks below
+        restored = checkpoint_checks(repair)
+    except Exception as exc:  # the doctor itself must not crash on a broken checkpoint folder
+        restored = [Check("checkpoint swaps", False, str(exc), "cadenza doctor --repair")]
+    checks = gather() + restored
     try:
         checks += integrity_checks(repair)
     except Exception as exc:  # the doctor itself must not crash on a broken store

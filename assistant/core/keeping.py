@@ -25,7 +25,11 @@ def keep_song(
     `parent` is the song a follow-up ("make it faster") was made from. With `defer` (the store
     is not open yet) the song waits in the queue that the session saves after the reply.
     """
+    from assistant.core.message import printable
+
     data = dict(data)
+    if isinstance(data.get("title"), str):  # a title made from a file name is kept printable
+        data["title"] = printable(data["title"])
     existing = data.pop("existing", False)
     parent = data.pop("parent", None) or parent  # a tool that reworked the current song
     if not existing:

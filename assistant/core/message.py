@@ -33,3 +33,19 @@ def clean_message(text: str, max_chars: int) -> str:
             "For long lyrics, save them to a .txt file and give me its path."
         )
     return text
+
+
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text safe to print on a terminal: every control character but newline and tab is shown
+    in caret notation (ESC as '^[', BEL as '^G', a C1 code as '\\x9b'), so a file name, song
+    title or argument holding an escape sequence cannot set the title, move the cursor or
+    rewrite the screen; the reader still sees that something odd was there."""
+
+    def show(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        return f"^{chr(code + 64)}" if code < 32 else "^?" if code == 127 else f"\\x{code:02x}"
+
+    return _UNPRINTABLE.sub(show, text)

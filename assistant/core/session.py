@@ -28,7 +28,7 @@ from assistant.core.events import (
     ToolStarted,
     TurnDone,
 )
-from assistant.core.message import clean_message
+from assistant.core.message import clean_message, printable
 from assistant.core.reply import render_smalltalk, render_tool_reply, templates
 from assistant.core.runtime import Runtime
 from assistant.core.state import DialogueState
@@ -337,6 +337,7 @@ class Session:
         user: str | None = None,
         result: ToolResult | None = None,
     ) -> Iterator[Event]:
+        reply = printable(reply)  # names and titles from files may hold escape sequences
         for block in re.split(r"(?<=\n\n)", reply):  # the reply streams in block by block
             if block:
                 yield ReplyDelta(block)
@@ -369,7 +370,7 @@ class Session:
                 self.state.save(self.settings.state_path)
         if self.state.unsaved and self._deferred:
             why = self.memory_error or "the store did not take it"
-            yield StoreNote(keeping.not_saved(why).strip())
+            yield StoreNote(printable(keeping.not_saved(why).strip()))
 
 
 class Cancelled(CadenzaError):

@@ -56,6 +56,14 @@ class Runtime:
             return ToolResult(
                 ok=False, error=f"There is no tool called '{name}'. Say 'help' for the list."
             )
+        empty = [k for k, v in args.items() if isinstance(v, str) and not v.strip()]
+        if empty:  # `--key ""` would otherwise mean "the default key", silently
+            return ToolResult(ok=False, error=f"{empty[0]} is empty: give a value, or leave "
+                              "it out for the default.")  # fmt: skip
+        seed = args.get("seed")
+        if isinstance(seed, int) and not 0 <= seed < 2**32:  # not cut down to another seed
+            return ToolResult(ok=False, error=f"seed {str(seed)[:24]} is out of range: seeds "
+                              "are 0 to 4,294,967,295.")  # fmt: skip
         try:
             valid = tool.validate(args)
         except ValidationError as exc:

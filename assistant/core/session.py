@@ -161,8 +161,8 @@ class Session:
         # A question with choices waits for its answer ("1", "the second"); anything else clears it.
         self.state.pending = {"text": message, "intents": route.choices} if route.choices else None
         yield RouteDecided(route.tool, route.args, route.confidence, route.intent, route.question)
-        if route.question:
-            yield from self._finish(route.question, None, ok=True, user=message)
+        if route.question:  # a question, or why it cannot be done as given (not ok)
+            yield from self._finish(route.question, None, ok=not route.refused, user=message)
             return
         if route.intent == "undo":
             undone = keeping.undo(self.state, self.memory, self.memory_error)

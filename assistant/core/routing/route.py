@@ -25,6 +25,7 @@ class Route:
     question: str | None = None  # ask this instead of calling a tool
     choices: list[str] = field(default_factory=list)  # intents a clarifying question offers
     note: str | None = None  # said after the tool's reply: a part of the request not done
+    refused: bool = False  # the question says why the request cannot be done as given
 
     def to_dict(self) -> dict[str, Any]:
         return {

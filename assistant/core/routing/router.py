@@ -138,8 +138,9 @@ class Router:
         intent, score = ranked[0]
         score = min(score, 1.0)
         slots = extract_slots(text)
-        if slots.problems:  # an impossible key or mode: say so rather than guess
-            return Route(intent.name, None, {}, score, question=" ".join(slots.problems))
+        if slots.problems:  # an impossible key, mode or number: say so rather than guess
+            return Route(intent.name, None, {}, score, question=" ".join(slots.problems),
+                         refused=True)  # fmt: skip
         if score < self.min_confidence or intent.name == "unclear" or self._torn(ranked):
             asked = choices_question([(i.name, p) for i, p in ranked])
             if asked and intent.name != "unclear" and len(message) < 300:

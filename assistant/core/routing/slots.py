@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.core.routing.numbers import number_problems
 from assistant.errors import InputError
 from models.music.theory import parse_tonic
 from models.music.vocabulary import (
@@ -160,6 +161,7 @@ def extract_slots(text: str) -> Slots:
         slots.values["track"] = m.group(1) or m.group(2)
         text = text[: m.start()] + " " + text[m.end() :]
     extract_key(text, slots)
+    slots.problems += number_problems(text)  # "-5 bars", "10^100 bars", "0 bpm": said, not read
     if m := BARS.search(text):
         slots.values["bars"] = number_value(m.group(1)) or 0
     elif re.search(r"\b(short|little|quick|brief)\b", text, re.I):

@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import gzip
 import json
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from models.checkpoints import CHECKPOINT_ROOT, write_manifest
+from models.checkpoints import (
+    CHECKPOINT_ROOT,
+    fresh_staging,
+    install_checkpoint,
+    write_manifest,
+)
 from models.composition.harmony import HarmonyHMM, chorale_training_piece
 from models.composition.markov import MarkovMelody, tokens_from_notes
 from models.splits import is_held_out
@@ -92,13 +96,13 @@ def train(
             "train_minor": per_mode["minor"].n_pieces,
             "held_out": held,
         }
-    tmp = out_dir.with_name(out_dir.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
     payload = {s: {m: mod.to_json() for m, mod in per.items()} for s, per in models.items()}
-    _write_json_gz(tmp / "markov.json.gz", payload)
-    _write_json_gz(tmp / "harmony.json.gz", {m: h.to_json() for m, h in harmony.items()})
-    config = {
+    chords = {m: h.to_json() for m, h in harmony.items()}
+    return write_checkpoint(out_dir, payload, chords, _config(styles, stats, harmony))
+
+
+def _config(styles: tuple[str, ...], stats: dict, harmony: dict[str, HarmonyHMM]) -> dict:
+    return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "order": ORDER,
@@ -115,10 +119,15 @@ def train(
             "irish": "music21 corpus: O'Neill's 1850 and Ryan's Mammoth Collection",
         },
     }
+
+
+def write_checkpoint(out_dir: Path, markov: dict, harmony: dict, config: dict) -> Path:
+    """Write the checkpoint into `<out_dir>.tmp`, then swap it in (models.checkpoints)."""
+    tmp = fresh_staging(out_dir)
+    _write_json_gz(tmp / "markov.json.gz", markov)
+    _write_json_gz(tmp / "harmony.json.gz", harmony)
     write_manifest(tmp, config, "cadenza train composition")
-    shutil.rmtree(out_dir, ignore_errors=True)
-    tmp.rename(out_dir)  # the old checkpoint stays until the new one is complete
-    return out_dir
+    return install_checkpoint(tmp, out_dir)
 
 
 if __name__ == "__main__":

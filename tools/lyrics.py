@@ -76,7 +76,7 @@ def analyze_lyrics(
             two averaged). Default: the best on the benchmark (see the README).
         explain: Find the words that drive each judgement.
     """
-    from models.lyrics.song import draw_arc, line_table
+    from models.lyrics.preview import draw_arc, line_table
 
     if not lyrics or not lyrics.strip():
         raise ToolError("Paste the lyrics, or give me the path of a .txt or .lrc file.")

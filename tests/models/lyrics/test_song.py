@@ -8,7 +8,8 @@ import pytest
 from models.lyrics.heads import Emotions
 from models.lyrics.language import language_of
 from models.lyrics.music import plan_from_song
-from models.lyrics.song import LyricError, analyse, draw_arc, line_table, parse
+from models.lyrics.preview import draw_arc, line_table
+from models.lyrics.song import LyricError, analyse, parse
 
 SONG = """\
 I wake up in an empty room

@@ -23,6 +23,8 @@ def run_line_chat(session: Session, interactive: bool) -> None:
     if interactive:
         print(BANNER, flush=True)
         threading.Thread(target=_warm, args=(session,), daemon=True).start()
+    with contextlib.suppress(AttributeError, ValueError):  # bytes that are not UTF-8 become
+        sys.stdin.reconfigure(errors="replace")  # U+FFFD, which the session reads or refuses
     while True:
         try:
             line = input("you> " if interactive else "")

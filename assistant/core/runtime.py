@@ -43,6 +43,22 @@ def explain_validation(tool: str, error: ValidationError) -> str:
     return "; ".join(parts) + "."
 
 
+def _unreachable(exc: BaseException) -> bool:
+    """Whether an exception (or one it came from) is a connection that failed or dropped."""
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            return False
+        kind = type(seen).__name__
+        if isinstance(seen, ConnectionError | TimeoutError) or kind.startswith("Connect") or (
+            kind in ("ReadTimeout", "RemoteProtocolError", "ReadError")
+            or "Connection refused" in str(seen)
+        ):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 class Runtime:
     """Validates arguments against each tool's schema and calls it; never raises."""
 
@@ -74,6 +90,11 @@ class Runtime:
             return ToolResult(ok=False, error=str(exc))
         except Exception as exc:  # a bug: report it, log it, keep the session alive
             where = self._log(name, args, exc)
+            if ctx.settings.chroma_url and _unreachable(exc):  # the studio server went away
+                return ToolResult(ok=False, error=(
+                    f"The studio server at {ctx.settings.chroma_url} stopped answering. Start "
+                    "it again with `cadenza server start` (or ask whoever runs it), then ask "
+                    "again; nothing was lost."))  # fmt: skip
             return ToolResult(
                 ok=False,
                 error=f"{name} failed unexpectedly ({type(exc).__name__}: {exc}). "

@@ -145,6 +145,10 @@ def test_the_server_killed_and_restarted_mid_conversation(settings: Settings, ma
         assert done.ok and "Not saved to memory yet" in done.reply, done.reply  # said, not lost
         waltz = session.state.current
         assert waltz.files["midi"] and session.state.unsaved == [waltz]
+        for question in ("find the calm folk tune", "who would like it?"):  # issue 25 item 8
+            _, done = turn(session, question)
+            assert not done.ok and "cadenza server start" in done.reply, done.reply
+            assert "ConnectError" not in done.reply and "Connection refused" not in done.reply
         studio.start(conf)  # same port, same store
         _, done = turn(session, "compose a hopeful chorale in D, 4 bars")
         assert done.ok and "Not saved" not in done.reply, done.reply

@@ -27,7 +27,11 @@ def share_song(
     if memory is None:
         raise ToolError("The song memory is not open, so nothing can be shared.")
     if song:
-        mine = [(s, sim) for s, sim in memory.recall_songs(song, n=5) if memory.owns(s.id)]
+        from tools.songs import best_first
+
+        mine = [(s, sim) for s, sim in memory.recall_songs(song, n=20) if memory.owns(s.id)]
+        mine = best_first(song, mine, strict=True)  # the title said or the key named, never a
+        # near neighbour in another key
         if not mine or mine[0][1] < 0.45:
             raise ToolError(f"None of your songs matches '{song[:60]}'. Say 'list my songs'.")
         target = mine[0][0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
@@ -10,6 +11,31 @@ from pydantic import Field
 from tools.base import ToolContext, ToolError, ToolResult, tool
 
 When = Literal["today", "this morning", "earlier", "yesterday", "last night", "last week"]
+KEY_NAMED = re.compile(r"\b([A-Ga-g])\s?(#|♯|b|♭|-?\s?sharp|-?\s?flat)?\s+(major|minor)\b", re.I)
+
+
+def named_key(query: str) -> tuple[str, str] | None:
+    """('G', 'major') when the words name a key, so 'in G major' never picks a song in A."""
+    m = KEY_NAMED.search(query)
+    if not m:
+        return None
+    acc = (m.group(2) or "").replace("-", "").replace(" ", "").lower()
+    sign = {"#": "#", "♯": "#", "sharp": "#", "b": "b", "♭": "b", "flat": "b"}.get(acc, "")
+    return m.group(1).upper() + sign, m.group(3).lower()
+
+
+def best_first(query: str, matches: list, strict: bool = False) -> list:  # noqa: ANN001
+    """The (song, similarity) matches with the ones that fit what the words name exactly first:
+    a title said in full, then the key named ('in G major'), then the rest in the store's order
+    of similarity; with `strict`, songs in another key than the one named are dropped (sharing
+    a near neighbour is sharing the wrong song)."""
+    key = named_key(query)
+    if key is not None:
+        keyed = [(s, sim) for s, sim in matches if (s.key, (s.mode or "").lower()) == key]
+        matches = keyed if strict else keyed + [m for m in matches if m not in keyed]
+    said = query.strip().strip("'\"").lower()
+    exact = [(s, sim) for s, sim in matches if s.title.lower() == said]
+    return exact + [m for m in matches if m not in exact]
 
 
 def time_window(when: str | None, now: datetime | None = None) -> tuple[float, float] | None:
@@ -51,18 +77,22 @@ def find_song(
     if position:
         return _by_position(ctx, position)
     window = time_window(when)
-    matches = []
+    matches, wide = [], max(limit, 20)  # wide enough that the song in the named key is there
     if window:
-        matches = ctx.memory.recall_songs(query, n=limit, since_ts=window[0], until_ts=window[1])
+        matches = ctx.memory.recall_songs(query, n=wide, since_ts=window[0], until_ts=window[1])
     note = ""
     if not matches:  # no time phrase, or nothing in that window: search all songs
-        matches = ctx.memory.recall_songs(query, n=limit)
+        matches = ctx.memory.recall_songs(query, n=wide)
         if window and matches:
             note = f"Nothing was made {when}; these are the closest songs from any time. "
     if not matches:
         raise ToolError(
             "You haven't made any songs yet. Try 'compose a hopeful chorale in D major'."
         )
+    matches = best_first(query, matches)[:limit]
+    key = named_key(query)
+    if key and (matches[0][0].key, (matches[0][0].mode or "").lower()) != key:
+        note += f"None of your songs is in {' '.join(key)}; this is the closest. "
     best, score = matches[0]
     rows = [
         {

@@ -63,3 +63,19 @@ def test_sharing_on_a_studio_server_lets_others_find_it(make_session, chroma_ser
         assert f"chat-{song.id}" in {s.song_id for s in store.catalog_entries(vectors=False)[0]}
     finally:
         other.close()
+
+
+def test_the_key_named_is_the_song_shared(make_session, chroma_server: str) -> None:  # noqa: ANN001
+    """Issue 25 item 12: 'hopeful chorale in G major' shared the one in A major."""
+    session = make_session(chroma_url=chroma_server)
+    for key in ("A", "G", "D"):
+        assert call(session, "compose", key=key, mood="hopeful", bars=4, seed=5, audio=False).ok
+    g = next(s for s in session.songs() if s.key == "G")
+    done = call(session, "share_song", song="hopeful chorale in G major")
+    assert done.ok and done.result["data"]["song"] == g.id, done.reply
+    found = call(session, "find_song", query="the hopeful chorale in A major")
+    assert found.ok and found.result["data"]["matches"][0]["title"].endswith("A major")
+    missing = call(session, "find_song", query="hopeful chorale in F# minor")
+    assert missing.ok and "None of your songs is in F# minor; this is the closest" in missing.reply
+    wrong = call(session, "share_song", song="hopeful chorale in F# minor")
+    assert not wrong.ok and "None of your songs matches" in wrong.reply  # nothing shared

@@ -12,7 +12,11 @@ can leave behind is checked here, and `repair` puts it right:
   listeners none of whose songs are in it): rebuilt from the stored listening data, or, when no
   listener plays a catalogue song any more, cleared (the demo loads again on the next question);
 - the embedded store's SQLite file: `PRAGMA quick_check` (read-only);
-- songs whose files were deleted: reported (they are the producer's to forget).
+- songs whose files were deleted: reported (they are the producer's to forget);
+- queued songs another process already saved: dropped from the queue;
+- songs made in chat but missing from the catalogue (a kill between the two writes): added;
+- output files no song refers to (a kill between writing the files and keeping the song),
+  older than ten minutes so a running tool's files are never touched: removed.
 """
 
 from __future__ import annotations
@@ -76,11 +80,35 @@ def check(settings: Settings, memory: Memory | None, repair: bool = False) -> li
     out += _queued_findings(settings, memory, repair)
     if memory is not None:
         out += _store_findings(memory, repair)
+        out.append(_orphans(settings, memory, repair))
     return out
 
 
+def _orphans(settings: Settings, memory: Memory, repair: bool) -> Finding:
+    import json
+
+    from assistant.store.songs import Song
+
+    kept = {f for m in memory.songs.get(include=["metadatas"])["metadatas"]
+            for f in Song.from_metadata(m).files.values()}  # fmt: skip
+    try:
+        state = json.loads(settings.state_path.read_text())
+        for d in [state.get("current") or {}, *(state.get("unsaved") or [])]:
+            kept |= set((d.get("files") or {}).values()) if isinstance(d, dict) else set()
+    except (OSError, ValueError, AttributeError):
+        pass
+    orphans = orphan_outputs(settings, kept)
+    if orphans and repair:
+        for path in orphans:
+            path.unlink(missing_ok=True)
+    detail = (f"{len(orphans)} file(s) no song refers to: {', '.join(p.name for p in orphans[:3])}"
+              if orphans else "every file belongs to a song")  # fmt: skip
+    return Finding("output files", not orphans, detail, repaired=bool(orphans) and repair)
+
+
 def _queued_findings(settings: Settings, memory: Memory | None, repair: bool) -> list[Finding]:
-    """Songs made while the store was down wait in the conversation's state file ("unsaved")."""
+    """Songs made while the store was down wait in the conversation's state file ("unsaved");
+    an entry another process already saved is stale and only leaves the queue."""
     import json
 
     from assistant.store.files import write_json_atomic
@@ -93,16 +121,22 @@ def _queued_findings(settings: Settings, memory: Memory | None, repair: bool) ->
         return []
     if not queued:
         return []
-    n, done = len(queued), False
+    stale = [d for d in queued if memory is not None and memory.get_song(str(d.get("id")))]
+    waiting = [d for d in queued if d not in stale]
+    out = []
+    if stale:
+        out.append(Finding("queued songs already saved", False,
+                           f"{len(stale)} still listed as waiting", repaired=repair))  # fmt: skip
+    if waiting:
+        out.append(Finding("songs waiting to be saved", False,
+                           f"{len(waiting)} made while the store was down",
+                           repaired=repair and memory is not None))  # fmt: skip
     if repair and memory is not None:
-        while queued:
-            memory.remember_song(Song.from_dict(queued[0]))
-            queued.pop(0)
-        state["unsaved"] = queued
+        for d in waiting:
+            memory.remember_song(Song.from_dict(d))
+        state["unsaved"] = []
         write_json_atomic(settings.state_path, state)
-        done = True
-    return [Finding("songs waiting to be saved", False, f"{n} made while the store was down",
-                    done)]  # fmt: skip
+    return out
 
 
 def _store_findings(memory: Memory, repair: bool) -> list[Finding]:
@@ -132,7 +166,46 @@ def _store_findings(memory: Memory, repair: bool) -> list[Finding]:
                        else f"{counts['segments']} segments", rebuilt))  # fmt: skip
     if not missing:
         out.append(_audience_agreement(store, repair))
+    songs = [Song.from_metadata(m) for m in got["metadatas"]]
+    with_midi = [s for s in songs if Path(s.files.get("midi") or "/nonexistent").is_file()]
+    out.append(_uncatalogued(store, with_midi, repair))
     return out
+
+
+def _uncatalogued(store, songs: list, repair: bool) -> Finding:  # noqa: ANN001
+    """Songs made in chat are in the catalogue too (an audience before any plays)."""
+    from assistant.store.chat_songs import catalogue_chat_song
+
+    if store.private_songs or not songs:
+        return Finding("songs in the catalogue", True, "nothing to check")
+    listed = set(store.song_hashes())
+    lost = [s for s in songs if f"chat-{s.id}" not in listed]
+    unreadable = []
+    if lost and repair:
+        for song in lost:
+            try:
+                catalogue_chat_song(store, song)
+            except Exception as exc:  # a broken MIDI file: reported, the rest still go in
+                unreadable.append(f"{song.title} ({exc})")
+    detail = f"{len(lost)} song(s) missing from the catalogue" if lost else "all listed"
+    if unreadable:
+        detail += f"; {len(unreadable)} could not be read: {unreadable[0][:80]}"
+    return Finding("songs in the catalogue", not lost, detail,
+                   repaired=bool(lost) and repair and not unreadable)  # fmt: skip
+
+
+def orphan_outputs(settings: Settings, kept: set[str], min_age_sec: float = 600) -> list[Path]:
+    """Files in the outputs folder that no song refers to, by name stem (a lone .mid, .wav or
+    .musicxml of a killed run); files younger than `min_age_sec` may be a running tool's."""
+    import time
+
+    out = settings.outputs_dir
+    if not out.is_dir():
+        return []
+    stems = {Path(p).name.split(".")[0] for p in kept}
+    now = time.time()
+    return sorted(p for p in out.iterdir() if p.is_file() and not p.name.endswith(".tmp")
+                  and p.name.split(".")[0] not in stems and now - p.stat().st_mtime > min_age_sec)  # fmt: skip
 
 
 def _audience_agreement(store, repair: bool) -> Finding:  # noqa: ANN001 (an AudienceStore)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import time
 
 from assistant.config import Settings
 from assistant.core.state import DialogueState, Song
 from assistant.store import studio
 from assistant.store.integrity import check
 from assistant.store.memory import Memory
+from models.audience.engine import DEMO_DIR
 
 
 def _song(sid: str, midi: str) -> Song:
@@ -19,7 +23,7 @@ def _song(sid: str, midi: str) -> Song:
 def test_leftovers_of_killed_processes_are_found_and_repaired(settings: Settings) -> None:
     settings.ensure_dirs()
     kept = settings.outputs_dir / "kept.mid"
-    kept.write_bytes(b"MThd")
+    shutil.copy(DEMO_DIR / "catalog" / "quiet-hours.mid", kept)
     (settings.home / "state.4242.tmp").write_text("{half")
     (settings.cache_dir / "generation-train").mkdir(parents=True)
     (settings.cache_dir / "generation-train" / "state.tmp").write_bytes(b"\0" * 10)
@@ -77,5 +81,42 @@ def test_an_audience_that_disagrees_with_the_catalogue_is_found_and_repaired(
         assert fixed.repaired and "cleared" in fixed.detail
         assert next(f for f in check(settings, memory) if f.name == "audience and catalogue").ok
         assert ensure_audience(store) and segments_of(store)[0]  # the demo answers again
+    finally:
+        memory.close()
+
+
+def test_what_a_kill_leaves_after_a_song_is_found_and_repaired(settings: Settings) -> None:
+    """Issue 25 item 12: after kill -9, a lone .mid no song refers to, a song stored but not in
+    the catalogue, and a queue entry another process already saved."""
+    from assistant.store.audience_store import AudienceStore
+
+    settings.ensure_dirs()
+    song_midi = settings.outputs_dir / "tune-a.mid"
+    shutil.copy(DEMO_DIR / "catalog" / "quiet-hours.mid", song_midi)
+    lone = settings.outputs_dir / "killed-run-s9.mid"
+    shutil.copy(song_midi, lone)
+    fresh = settings.outputs_dir / "running-now.wav"
+    fresh.write_bytes(b"RIFF")
+    old = time.time() - 3600
+    os.utime(lone, (old, old))  # the killed run was an hour ago; the running one is not
+    memory = Memory(settings)
+    try:
+        song = _song("a", str(song_midi))
+        memory.remember_song(song)  # stored; the kill came before the catalogue entry
+        state = DialogueState()
+        state.unsaved.append(song)  # and before the queue entry was dropped
+        state.save(settings.state_path)
+        found = {f.name: f for f in check(settings, memory)}
+        assert not found["queued songs already saved"].ok
+        assert not found["songs in the catalogue"].ok
+        assert not found["output files"].ok and "killed-run-s9.mid" in found["output files"].detail
+        assert "running-now" not in found["output files"].detail
+        check(settings, memory, repair=True)
+        again = {f.name: f for f in check(settings, memory)}
+        assert all(again[n].ok for n in ("songs in the catalogue", "output files"))
+        assert "queued songs already saved" not in again
+        assert not lone.exists() and fresh.exists() and song_midi.exists()
+        assert DialogueState.load(settings.state_path).unsaved == []
+        assert "chat-a" in AudienceStore.of(memory).song_hashes()
     finally:
         memory.close()

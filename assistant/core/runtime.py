@@ -43,6 +43,11 @@ def explain_validation(tool: str, error: ValidationError) -> str:
     return "; ".join(parts) + "."
 
 
+# Arguments that name one thing (a key, a style): empty, they would silently mean the default.
+# Free text (a progression, lyrics, a query) keeps its tool's own sentence for "nothing typed".
+WORD_ARGS = {"key", "mode", "style", "mood", "instrument", "genre", "meter", "when", "voice"}
+
+
 def _unreachable(exc: BaseException) -> bool:
     """Whether an exception (or one it came from) is a connection that failed or dropped."""
     seen: BaseException | None = exc
@@ -72,7 +77,8 @@ class Runtime:
             return ToolResult(
                 ok=False, error=f"There is no tool called '{name}'. Say 'help' for the list."
             )
-        empty = [k for k, v in args.items() if isinstance(v, str) and not v.strip()]
+        empty = [k for k, v in args.items() if k in WORD_ARGS and isinstance(v, str)
+                 and not v.strip()]  # fmt: skip
         if empty:  # `--key ""` would otherwise mean "the default key", silently
             return ToolResult(ok=False, error=f"{empty[0]} is empty: give a value, or leave "
                               "it out for the default.")  # fmt: skip

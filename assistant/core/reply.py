@@ -27,6 +27,12 @@ def next_hints() -> dict[str, str]:
 
 
 def render_files(files: list[str]) -> str:
+    """'MIDI: /path' per file; more than three files of one folder (stems) are the folder once,
+    then each file's name on its own line, so no path wraps in the middle of a name."""
+    folders = {path.rsplit("/", 1)[0] for path in files if "/" in path}
+    if len(files) > 3 and len(folders) == 1 and all("/" in path for path in files):
+        folder = folders.pop()
+        return f"Folder: {folder}/\n" + "\n".join(f"  {p.rsplit('/', 1)[1]}" for p in files)
     lines = []
     for path in files:
         suffix = path[path.rfind(".") :].lower() if "." in path else ""

@@ -114,9 +114,14 @@ class Settings(BaseSettings):
         return self.home / "state.json"
 
     def ensure_dirs(self) -> None:
-        """Create the folders Cadenza writes to."""
+        """Create the folders Cadenza writes to. The home is private (0700): its songs, turns,
+        state, store and outputs are no other OS user's to read, whatever the umask."""
+        import os
+
         from models import cache
 
         for path in (self.home, self.outputs_dir, self.cache_dir):
-            path.mkdir(parents=True, exist_ok=True)
+            path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if self.home.stat().st_uid == os.getuid() and self.home.stat().st_mode & 0o077:
+            self.home.chmod(0o700)  # a home made before this rule, or by a loose umask
         cache.use(self.cache_dir)  # engines keep their fast-loading tables here

@@ -120,3 +120,13 @@ def test_what_a_kill_leaves_after_a_song_is_found_and_repaired(settings: Setting
         assert "chat-a" in AudienceStore.of(memory).song_hashes()
     finally:
         memory.close()
+
+
+def test_the_home_is_private_to_its_user(settings: Settings) -> None:
+    """Issue 25 item 1 (files): songs, turns, state and the store sit in a 0700 home, so no
+    other OS user can read them through the file system, whatever the umask."""
+    settings.home.mkdir(parents=True, exist_ok=True)
+    settings.home.chmod(0o755)  # a home made before the rule
+    settings.ensure_dirs()
+    assert settings.home.stat().st_mode & 0o777 == 0o700
+    assert settings.outputs_dir.stat().st_mode & 0o077 == 0

@@ -14,6 +14,12 @@ LYRIC_WORDS = re.compile(r"\b(lyrics?|words|verses?|for them|to them|song text)\
 LYRIC_CUE = re.compile(r"\b(lyrics?|words|lines?|verses?|feels?|feeling|mood|emotions?)\b", re.I)
 DESCRIBED = re.compile(r"^([^:\n]{3,60}?):\s+(?=(?:\S+\s+){7})", re.S)
 QUOTED = re.compile(r"[\"“]([^\"”]{12,})[\"”]")
+# "mood of this line: the streetlights hum my name": a request naming words, then the words on
+# the same line after its colon (two words at least; a file name is not words).
+INLINE = re.compile(
+    r"^(?P<head>[^:\n]{0,60}?\b(?:lyrics?|words|lines?|verses?|couplet|chorus|song text)\b"
+    r"[^:\n]{0,40}):\s*(?P<body>\S+(?:\s+\S+)+)\s*$", re.I,
+)
 
 
 def read_message(text: str) -> tuple[str, str | None, re.Match[str] | None, str]:
@@ -48,4 +54,19 @@ def split_payload(text: str) -> tuple[str, str | None]:
         if head.rstrip().endswith(":") or len(lines) >= 2 or LYRIC_WORDS.search(head):
             return head.strip(), rest.strip("\n")
         text = " ".join(text.split())
+    if (inline := INLINE.match(text.strip())) and not _is_path(inline.group("body")):
+        body = inline.group("body")
+        if len(body) > 2 and body[0] in "\"“'" and body[-1] in "\"”'":  # quoted words
+            body = body[1:-1].strip()
+        return inline.group("head").strip() + ":", body  # as if pasted on the next line
     return text, None
+
+
+CHORD = re.compile(r"(?:[A-G][#b♯♭]?[\w#b+°ø/()-]*|[ivIV]+[\w°ø+]*|\||%|-)")
+
+
+def _is_path(body: str) -> bool:
+    """A file name or a chord progression after the colon is the request's, not words."""
+    if re.fullmatch(r"\S+\.(?:txt|lrc|mid|midi|wav|mp3)", body.strip(), re.I):
+        return True
+    return all(CHORD.fullmatch(token) for token in body.replace(",", " ").split())

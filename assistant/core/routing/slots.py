@@ -89,6 +89,43 @@ class Slots:
     tempo_word: bool = False  # the tempo came from a word ("slow"), not a number
 
 
+# Words that look like slots but are not (issue 22, class 4), removed before the slot tables
+# are matched: a fade's speed, a room's size, a question's length, a drum, a lead part's role.
+NOT_TEMPO = re.compile(
+    r"\bslowly\s+(?:fade|fading|build|building|rise|rising|swell|bring|introduce|add|drop)\w*"
+    r"|\bmedium[\s-]+(?:size|sized|hall|room|reverb|pitch|length|volume|to)\b|\bfrom medium\b"
+    r"|\bquick\s+(?:question|note|thing|check|favou?r|one)\b",
+    re.I,
+)
+NOT_INSTRUMENT = re.compile(r"\b(?:bass|kick|snare)[\s-]+drums?\b", re.I)
+LEAD_ROLE = re.compile(
+    r"\blead\s+(?=(?:\w+\s+)?(?:guitar|vocals?|violin|sax|saxophone|trumpet|piano|singer|voice)\b)",
+    re.I,
+)  # "electric lead guitar" is a guitar playing the lead, not a synth lead
+PIECE = (r"(?:piece|tune|melody|song|loop|beat|chorale|waltz|jig|reel|hymn|lullaby|ballad|march|"
+         r"track|riff|phrase|idea|sketch|intro|outro|progression|bassline|theme|motif|hook|one)")
+SHORT = re.compile(rf"\b(?:short|little|brief)\b(?:[\s,]+[\w-]+){{0,3}}?[\s,]+{PIECE}\b"
+                   r"|\bkeep it (?:short|brief)\b", re.I)  # fmt: skip
+LONG = re.compile(rf"(?<!as )\b(?:long|longer|extended)\b(?!\s+as\b)(?:[\s,]+[\w-]+){{0,3}}?"
+                  rf"[\s,]+{PIECE}\b", re.I)  # fmt: skip
+# "a fill every 4 bars", "after two bars", "the last 2 bars": a place in the piece, not its length
+NOT_LENGTH = re.compile(r"\b(?:every|each|after|before|last|first|final|opening|closing|until|"
+                        r"till|within|per)\s+(?:the\s+)?$", re.I)  # fmt: skip
+
+
+def _length(text: str) -> int | None:
+    """Bars a message asks for: a number of bars that is not a place in the piece, else 8 for
+    a short piece, 32 for a long one, else None."""
+    for m in BARS.finditer(text):
+        if not NOT_LENGTH.search(text[max(0, m.start() - 24) : m.start()]):
+            return number_value(m.group(1)) or 0
+    if SHORT.search(text):
+        return 8
+    if LONG.search(text):
+        return 32
+    return None
+
+
 def _word_match(
     text: str, table: dict[str, Any], plural: bool = False, first: bool = False
 ) -> tuple[str, Any] | None:
@@ -162,12 +199,9 @@ def extract_slots(text: str) -> Slots:
         text = text[: m.start()] + " " + text[m.end() :]
     extract_key(text, slots)
     slots.problems += number_problems(text)  # "-5 bars", "10^100 bars", "0 bpm": said, not read
-    if m := BARS.search(text):
-        slots.values["bars"] = number_value(m.group(1)) or 0
-    elif re.search(r"\b(short|little|quick|brief)\b", text, re.I):
-        slots.values["bars"] = 8
-    elif re.search(r"\b(long|longer piece|extended)\b", text, re.I):
-        slots.values["bars"] = 32
+    if (bars := _length(text)) is not None:
+        slots.values["bars"] = bars
+    text = LEAD_ROLE.sub("", NOT_INSTRUMENT.sub(" ", NOT_TEMPO.sub(" ", text)))
     if m := BPM.search(text) or AROUND_TEMPO.search(text) or TEMPO_TO.search(text):
         slots.values["tempo"] = int(next(g for g in m.groups() if g))
     elif hit := _word_match(text, TEMPO_WORDS):

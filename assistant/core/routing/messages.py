@@ -113,7 +113,7 @@ def apply_changes(text: str, args: dict[str, Any]) -> dict[str, Any]:
     bars = int(args.get("bars") or 8)
     if re.search(r"\b(longer|twice as long|double (?:the )?length)\b", lower):
         out["bars"] = min(256, bars * 2)
-    elif re.search(r"\b(shorter|half (?:the )?length)\b", lower):
+    elif re.search(r"\b(shorter|half (?:the )?length|half as long)\b", lower):
         out["bars"] = max(1, bars // 2)
     if re.search(
         r"\b(another|different|new) (?:version|take|melody|one)\b|\bagain\b|\bre-?roll\b", lower

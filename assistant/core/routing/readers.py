@@ -279,9 +279,24 @@ def read_modify(req: Request) -> Route:
         return req.ask("what", title=current.title)
     if "tempo" in changes and req.slots.tempo_word:  # "slow it down": relative, not "slow" = 66
         said.pop("tempo", None)
+    before = tool_args(current.tool, dict(args))
     args.update(changes)
     args.update(said)
+    if said and tool_args(current.tool, args) == before:  # "same but in minor" on a minor piece
+        return Route(req.intent.name, None, {}, req.score, question=_already(current, said))
     return req.call(current.tool, tool_args(current.tool, args))
+
+
+def _already(current: Song, said: dict) -> str:
+    """One sentence: the song already is what the follow-up asks for; how to change it."""
+    bits = {"key": f"in {said.get('key')} {said.get('mode', current.mode or '')}".rstrip(),
+            "mode": f"in {current.key or ''} {said.get('mode')}".replace("  ", " "),
+            "tempo": f"at {said.get('tempo')} bpm", "bars": f"{said.get('bars')} bars long",
+            "meter": f"in {said.get('meter')}", "instrument": f"for {said.get('instrument')}",
+            "mood": f"{said.get('mood')}", "style": f"a {said.get('style')} piece"}  # fmt: skip
+    what = " and ".join(dict.fromkeys(bits[k] for k in said if k in bits)) or "like that"
+    return (f"'{current.title}' is already {what}: nothing to change. Say what should change, "
+            "for example 'make it faster', 'in a major key' or 'another version'.")
 
 
 def tool_style_choices(tool: str) -> set[str]:

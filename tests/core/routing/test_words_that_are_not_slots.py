@@ -44,3 +44,20 @@ def test_not_a_slot(text: str, absent: str) -> None:
 )
 def test_still_a_slot(text: str, slot: str, value: object) -> None:
     assert extract_slots(text).values.get(slot) == value
+
+
+def test_relative_edits_mean_what_they_say(make_session) -> None:  # noqa: ANN001
+    """Issue 22, class 5: 'twice as long' doubles (it was 32 bars outright), 'half as long'
+    halves, and 'same but in minor' on a minor piece says so instead of writing a copy."""
+    from tests.helpers import turn
+
+    session = make_session()
+    _, done = turn(session, "compose a sad waltz in A minor, 8 bars")
+    assert done.ok and session.state.current.bars == 8
+    route, done = turn(session, "same but in minor")
+    assert route.tool is None and "already in A minor" in done.reply
+    assert session.state.current.bars == 8  # nothing was written
+    _, done = turn(session, "make it twice as long")
+    assert done.ok and session.state.current.bars == 16, done.reply
+    _, done = turn(session, "half as long")
+    assert done.ok and session.state.current.bars == 8, done.reply

@@ -75,6 +75,7 @@ def route_all(router, items: list[dict], state) -> list[dict]:  # noqa: ANN001
     """Route every item (timed) and classify it; one record per item."""
     from assistant.core.routing.slots import extract_slots
 
+    read = getattr(router, "read", lambda t: (t,))  # typos and shorthand read as the router does
     for text in ("write a waltz", "render it", "hi"):  # warm-up: first calls pay for allocation
         router.route(text, state)
     out = []
@@ -88,7 +89,7 @@ def route_all(router, items: list[dict], state) -> list[dict]:  # noqa: ANN001
             "top": ranked[0][0].name, "score": min(ranked[0][1], 1.0),
             "correct": is_correct(item["intent"], route),
             "got": "unclear" if route.intent == "unclear" else route.intent,
-            "slots": extract_slots(item["text"]).values,
+            "slots": extract_slots(read(item["text"])[0]).values,
         })  # fmt: skip
     return out
 
@@ -241,10 +242,17 @@ def latency_section(records: list[dict], load_sec: float, threads: int) -> dict:
 
 def vocabulary_terms(aspect: str) -> set[tuple[str, object]]:
     """(slot, value) pairs an aspect names with our vocabulary, as the extractor would give them."""
-    from models.music.vocabulary import INSTRUMENTS, MOODS, STYLE_WORDS, TEMPO_WORDS
+    from models.music.vocabulary import (
+        INSTRUMENT_ALIASES,
+        INSTRUMENTS,
+        MOODS,
+        STYLE_WORDS,
+        TEMPO_WORDS,
+    )
 
+    instruments = {**{w: w for w in INSTRUMENTS}, **INSTRUMENT_ALIASES}
     tables = {"mood": {w: w for w in MOODS}, "style": STYLE_WORDS,
-              "instrument": {w: w for w in INSTRUMENTS}, "tempo": TEMPO_WORDS}  # fmt: skip
+              "instrument": instruments, "tempo": TEMPO_WORDS}  # fmt: skip
     found = set()
     for slot, table in tables.items():
         rest = aspect
@@ -325,9 +333,15 @@ def musiccaps_section(router, path: Path, n: int, seed: int) -> dict:  # noqa: A
 
 
 def _vocab_tables() -> tuple[dict, ...]:
-    from models.music.vocabulary import INSTRUMENTS, MOODS, STYLE_WORDS, TEMPO_WORDS
+    from models.music.vocabulary import (
+        INSTRUMENT_ALIASES,
+        INSTRUMENTS,
+        MOODS,
+        STYLE_WORDS,
+        TEMPO_WORDS,
+    )
 
-    return MOODS, STYLE_WORDS, INSTRUMENTS, TEMPO_WORDS
+    return MOODS, STYLE_WORDS, {**INSTRUMENTS, **INSTRUMENT_ALIASES}, TEMPO_WORDS
 
 
 def heldout_section(router, path: Path) -> dict:  # noqa: ANN001

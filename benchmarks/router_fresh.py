@@ -4,7 +4,8 @@ Reads tests/router_data/fresh.yaml (written by a session that did not look at th
 the issue-22 fixes were measured; never used as exemplars). Its score is the headline figure of
 docs/benchmarks.md "Router on fresh requests".
 
-- singles: each routed as a session would route it mid-conversation (a current song in the state):
+- singles: each routed as a session would route it mid-conversation (a current song in the state,
+  its MIDI file on disk):
   a multi-step request is planned and each step routed; the item is right when one of the routed
   steps has the expected intent (an `unclear` item: the router asked instead of acting; an
   `ask_ok` item: a question is also right).
@@ -50,8 +51,9 @@ def args_check(item: dict, routes: list) -> tuple[int, int, int, int]:  # noqa: 
     want, absent = item.get("args") or {}, item.get("absent") or []
     present = item.get("present") or []
     right = carried = 0
-    for key, value in want.items():
-        right += any(_norm(r.args.get(key)) == _norm(value) for r in routes if r.tool)
+    for key, value in want.items():  # `true`: any true value (swing is an amount)
+        right += any(bool(r.args.get(key)) if value is True else
+                     _norm(r.args.get(key)) == _norm(value) for r in routes if r.tool)  # fmt: skip
     for key in present:  # carried, whatever its value (a date in words depends on the day)
         right += any(r.args.get(key) for r in routes if r.tool)
     for key in absent:
@@ -80,23 +82,37 @@ def route_single(router, text: str, state) -> list:  # noqa: ANN001
     return [router.route(step, state) for step in steps] if steps else [router.route(text, state)]
 
 
-def mid_conversation_state():  # noqa: ANN201
-    """A current song, as after a first request (the same as benchmarks/router.py's)."""
+def mid_conversation_state(midi: str = ""):  # noqa: ANN201
+    """A current song, as after a first request (benchmarks/router.py's, with its MIDI file, so
+    that edits, questions and exports about it are decided as in a session)."""
     from assistant.core.state import DialogueState, Song
 
     state = DialogueState()
     state.add_song(
         Song(id="bench", title="hopeful chorale in D major", tool="compose", key="D",
              mode="major", tempo=80, meter="4/4", bars=16, style="chorale", mood="hopeful",
-             instrument="choir", parts=4, seed=5)
+             instrument="choir", parts=4, seed=5, files={"midi": midi} if midi else {})
     )  # fmt: skip
     return state
 
 
-def run_singles(router, items: list[dict]) -> list[dict]:  # noqa: ANN001
+def bench_midi(folder: Path) -> str:
+    """A 16-bar four-part chorale in D major at 80 bpm: the singles' current song on disk."""
+    from models.music.midi_io import write_midi
+    from models.music.piece import Note, Piece, Track
+    from models.music.theory import Key
+
+    voices = [("Soprano", 74), ("Alto", 69), ("Tenor", 66), ("Bass", 50)]
+    tracks = [Track(f"{name} (choir)", 52, [Note(pitch, 4 * bar, 4) for bar in range(16)])
+              for name, pitch in voices]  # fmt: skip
+    return str(write_midi(Piece(Key(2, "major"), 80.0, (4, 4), 16, tracks, []),
+                          folder / "hopeful-chorale-Dmaj.mid"))  # fmt: skip
+
+
+def run_singles(router, items: list[dict], midi: str) -> list[dict]:  # noqa: ANN001
     out = []
     for item in items:
-        state = mid_conversation_state()
+        state = mid_conversation_state(midi)
         t0 = time.perf_counter()
         routes = route_single(router, item["text"], state)
         out.append({"item": item, "ms": (time.perf_counter() - t0) * 1000, "kind": "single",
@@ -211,7 +227,7 @@ def main(argv: list[str] | None = None) -> dict:
     with tempfile.TemporaryDirectory(prefix="cadenza-bench-") as home:
         router = make_router(Settings(home=Path(home), workspace=Path(home)))
         t0 = time.perf_counter()
-        records = run_singles(router, data["singles"])
+        records = run_singles(router, data["singles"], bench_midi(Path(home)))
         if not args.no_conversations:
             for conv in data["conversations"]:
                 records += run_conversation(router, conv)

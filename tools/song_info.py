@@ -3,7 +3,7 @@ each part with its instrument and range, the chords bar by bar), without making 
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -15,12 +15,14 @@ def song_info(
     ctx: ToolContext,
     file: Annotated[str, Field(max_length=500)],
     chords_text: bool = False,
+    about: Literal["key", "tempo", "length", "meter", "parts", "chords"] | None = None,
 ) -> ToolResult:
     """Tell what a song holds: key, tempo, meter, bars, parts and ranges, chords bar by bar.
 
     Args:
         file: The song's MIDI file.
         chords_text: Also write its chords, bar by bar, as a text file.
+        about: The question asked ("what key is it in?": key): its answer leads the reply.
     """
     from models.arrangement.edit import part_role
     from models.arrangement.preview import bar_chords, chord_rows, part_grid, piece_sections
@@ -47,7 +49,9 @@ def song_info(
                       "notes": len(t.notes), "lowest": low, "highest": high,
                       "text": f"{t.name}: {len(t.notes)} notes{span}"})  # fmt: skip
     symbols = bar_chords(piece)
-    summary = (f"{path.name}: {piece.key.name}{_key_words(found)}, {meter} at {tempo} bpm"
+    pitched = any(p["role"] != "drums" for p in parts)
+    key_text = f"{piece.key.name}{_key_words(found)}" if pitched else "drums only (no key)"
+    summary = (f"{path.name}: {key_text}, {meter} at {tempo} bpm"
                f"{_tempo_words(piece, beat)}, {piece.bars} bars "
                f"({piece.duration_sec:.0f} s), {len(parts)} part{'s' if len(parts) != 1 else ''}: "
                + "; ".join(p["text"] for p in parts) + ".")  # fmt: skip
@@ -65,12 +69,34 @@ def song_info(
     if piece.chords:
         preview += "\n\nChords:\n" + chord_rows(piece, piece_sections(piece), max_lines=16,
                                                   width=ctx.width)  # fmt: skip
-    data = {"key": piece.key.name, "key_confidence": found.confidence,
+    data = {"key": piece.key.name if pitched else None, "key_confidence": found.confidence,
             "tempo_changes": len(piece.tempos), "tempo": tempo, "meter": meter, "bars": piece.bars,
             "duration_sec": round(piece.duration_sec, 2),
             "parts": [{k: v for k, v in p.items() if k != "text"} for p in parts],
             "chords": symbols}  # fmt: skip
+    if about:
+        summary = f"{_answer(about, data, parts, meter)}\n\n{summary}"
     return ToolResult(summary=summary, data=data, files=files, preview=preview)
+
+
+def _answer(about: str, data: dict, parts: list[dict], meter: str) -> str:
+    """One sentence answering the question asked, before the whole summary."""
+    if about == "key":
+        return f"It's in {data['key']}." if data["key"] else "It's drums only, so it has no key."
+    if about == "tempo":
+        return f"It's at {data['tempo']} bpm, in {meter}."
+    if about == "length":
+        return f"It's {data['bars']} bars long: {data['duration_sec']:.0f} s at {data['tempo']} bpm."
+    if about == "meter":
+        return f"It's in {meter}."
+    if about == "parts":
+        named = ", ".join(p["name"] for p in parts)
+        return f"{len(parts)} part{'s' if len(parts) != 1 else ''}: {named}."
+    chords = [c for c in data["chords"][:8] if c]
+    if not chords:
+        return "It carries no chord symbols."
+    more = " ..." if len(data["chords"]) > 8 else ""
+    return f"The chords: {' | '.join(chords)}{more}"
 
 
 def _key_words(found) -> str:  # noqa: ANN001 (a keyfinder.KeyFinding)

@@ -212,6 +212,8 @@ class Session:
             reply += self._keep_song(route, result.song)
         if route.note:
             reply += f"\n\n{route.note}"
+        if route.preface and result.ok:
+            reply = f"{route.preface}\n\n{reply}"
         return reply, result
 
     def _keep_song(self, route: Route, song: dict) -> str:

@@ -45,6 +45,18 @@ MOODS: dict[str, tuple[str, ...]] = {
     "sombre": ("sad",), "serene": ("peaceful",), "gentle": ("tender", "peaceful"),
     "bittersweet": ("nostalgic", "sad"), "anxious": ("tense",), "mournful": ("sad",),
     "sorrowful": ("sad",),
+    "passionate": ("romantic", "epic"), "groovy": ("playful", "joyful"),
+    "emotional": ("nostalgic", "tender"), "youthful": ("joyful", "playful"),
+    "spirited": ("joyful", "epic"), "exciting": ("joyful", "epic"), "mellow": ("relaxed", "tender"),
+    "fun": ("playful", "joyful"), "easygoing": ("relaxed",), "relaxing": ("relaxed", "peaceful"),
+    "intense": ("tense", "epic"), "calming": ("peaceful",), "enthusiastic": ("joyful",),
+    "vibrant": ("joyful", "playful"), "sentimental": ("nostalgic", "tender"),
+    "soothing": ("peaceful", "tender"), "aggressive": ("dark", "tense"),
+    "soulful": ("romantic", "nostalgic"), "buoyant": ("joyful", "hopeful"),
+    "suspenseful": ("tense", "mysterious"), "hypnotic": ("mysterious",),
+    "powerful": ("epic", "triumphant"), "pleasant": ("peaceful", "joyful"),
+    "positive": ("hopeful", "joyful"), "inspiring": ("hopeful", "triumphant"),
+    "meditative": ("peaceful", "spiritual"),
 }  # fmt: skip
 MINOR_MOODS = {"sad", "dark", "mysterious", "tense"}
 

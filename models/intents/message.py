@@ -15,11 +15,17 @@ LYRIC_CUE = re.compile(r"\b(lyrics?|words|lines?|verses?|feels?|feeling|mood|emo
 DESCRIBED = re.compile(r"^([^:\n]{3,60}?):\s+(?=(?:\S+\s+){7})", re.S)
 QUOTED = re.compile(r"[\"“]([^\"”]{12,})[\"”]")
 # "mood of this line: the streetlights hum my name": a request naming words, then the words on
-# the same line after its colon (two words at least; a file name is not words).
+# the same line after its colon (two words at least; a file name is not words), its question
+# mark or a dash (three words at least): "what's the feel of this line? we were rich in time".
 INLINE = re.compile(
-    r"^(?P<head>[^:\n]{0,60}?\b(?:lyrics?|words|lines?|verses?|couplet|chorus|song text)\b"
-    r"[^:\n]{0,40}):\s*(?P<body>\S+(?:\s+\S+)+)\s*$", re.I,
+    r"^(?P<head>[^:?\n]{1,100}?)(?P<sep>:|\?|\s+[—–-]\s+)\s*(?P<body>\S+(?:\s+\S+)+)\s*$"
 )
+WORDS_NOUN = re.compile(r"\b(?:lyrics?|words|lines?|verses?|couplet|chorus|song text)\b", re.I)
+FEELING = re.compile(r"\b(?:feel|feeling|emotions?|emotionally|mood|vibe|attitude|tone)\b", re.I)
+POINTED = re.compile(r"\b(?:this|these|the following)\s*$|\b(?:this|these)\b|\b(?:in|of|on)\s*$",
+                     re.I)  # fmt: skip
+MAKING = re.compile(r"\b(?:write|make|compose|create|produce|give me|gimme|generate)\b", re.I)
+BARE_VERB = re.compile(r"^\s*(?:pls\s+|please\s+)?(?:analy[sz]e|read|check|rate|judge)\s*$", re.I)
 
 
 def read_message(text: str) -> tuple[str, str | None, re.Match[str] | None, str]:
@@ -54,7 +60,7 @@ def split_payload(text: str) -> tuple[str, str | None]:
         if head.rstrip().endswith(":") or len(lines) >= 2 or LYRIC_WORDS.search(head):
             return head.strip(), rest.strip("\n")
         text = " ".join(text.split())
-    if (inline := INLINE.match(text.strip())) and not _is_path(inline.group("body")):
+    if (inline := _inline(text.strip())) and not _is_path(inline.group("body")):
         body = inline.group("body")
         if len(body) > 2 and body[0] in "\"“'" and body[-1] in "\"”'":  # quoted words
             body = body[1:-1].strip()
@@ -70,3 +76,16 @@ def _is_path(body: str) -> bool:
     if re.fullmatch(r"\S+\.(?:txt|lrc|mid|midi|wav|mp3)", body.strip(), re.I):
         return True
     return all(CHORD.fullmatch(token) for token in body.replace(",", " ").split())
+
+
+def _inline(text: str) -> re.Match[str] | None:
+    """The request and its words on one line, when the request points at words."""
+    m = INLINE.match(text)
+    if not m:
+        return None
+    head, colon = m.group("head"), m.group("sep") == ":"
+    if not colon and len(m.group("body").split()) < 3:
+        return None
+    names_words = WORDS_NOUN.search(head) and (colon or POINTED.search(head))
+    feeling = FEELING.search(head) and POINTED.search(head) and not MAKING.search(head)
+    return m if names_words or feeling or (colon and BARE_VERB.match(head)) else None

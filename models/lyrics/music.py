@@ -37,7 +37,7 @@ class MusicPlan:
 
 
 def nearest_mood(valence: float, arousal: float) -> str:
-    from models.music.vocabulary import MOODS
+    from models.music.vocabulary import CORE_MOODS as MOODS
 
     return min(MOODS, key=lambda m: (MOODS[m][0] - valence) ** 2 + (MOODS[m][1] - arousal) ** 2)
 

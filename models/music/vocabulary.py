@@ -29,7 +29,8 @@ NUMBER_WORD = (
 TEMPO_WORDS = {
     "very slow": 52, "slowly": 66, "slow": 66, "laid-back": 80, "laid back": 80, "relaxed": 80,
     "moderate": 96, "medium": 96, "mid-tempo": 100, "upbeat": 124, "lively": 128, "fast": 140,
-    "quick": 140, "very fast": 168, "frantic": 176, "andante": 80, "adagio": 60, "largo": 50,
+    "quick": 140, "very fast": 168, "frantic": 176, "uptempo": 128, "up-tempo": 128,
+    "downtempo": 90, "andante": 80, "adagio": 60, "largo": 50,
     "allegro": 132, "presto": 170, "moderato": 100,
 }  # fmt: skip
 STYLE_WORDS = {
@@ -57,6 +58,22 @@ MOODS = {
     "dark": (-0.6, 0.2), "tense": (-0.5, 0.6), "angry": (-0.7, 0.8), "anxious": (-0.6, 0.6),
     "lonely": (-0.6, -0.5), "somber": (-0.6, -0.4), "sombre": (-0.6, -0.4), "eerie": (-0.5, 0.1),
 }  # fmt: skip
+# The moods MusicCaps captions name most (issue 22), placed on Russell's circumplex by ear. A
+# producer's word is read with all of MOODS; a mood Cadenza picks (from lyrics) is a CORE one.
+CAPTION_MOODS = {
+    "passionate": (0.4, 0.7), "groovy": (0.6, 0.5), "emotional": (0.0, 0.2),
+    "youthful": (0.7, 0.6), "spirited": (0.7, 0.7), "exciting": (0.7, 0.8), "mellow": (0.3, -0.5),
+    "fun": (0.8, 0.6), "easygoing": (0.5, -0.4), "relaxing": (0.5, -0.6), "relaxed": (0.5, -0.6),
+    "chill": (0.4, -0.6), "intense": (-0.2, 0.8), "calming": (0.4, -0.7),
+    "enthusiastic": (0.8, 0.7), "vibrant": (0.7, 0.6), "sentimental": (0.1, -0.3),
+    "soothing": (0.5, -0.7), "aggressive": (-0.6, 0.9), "soulful": (0.2, 0.0),
+    "buoyant": (0.7, 0.5), "suspenseful": (-0.4, 0.6), "hypnotic": (0.0, 0.1),
+    "powerful": (0.3, 0.8), "pleasant": (0.6, -0.1), "positive": (0.7, 0.3),
+    "inspiring": (0.7, 0.5), "meditative": (0.2, -0.8), "upbeat": (0.7, 0.6),
+    "mysterious": (-0.2, 0.1),
+}  # fmt: skip
+CORE_MOODS = dict(MOODS)
+MOODS.update(CAPTION_MOODS)
 INSTRUMENTS = {
     "piano": 0, "electric piano": 4, "harpsichord": 6, "organ": 19, "church organ": 19,
     "guitar": 24, "acoustic guitar": 25, "electric guitar": 27, "bass": 33, "violin": 40,
@@ -66,6 +83,16 @@ INSTRUMENTS = {
     "pan flute": 75, "whistle": 78, "tin whistle": 78, "synth": 80, "lead": 80, "pad": 88,
     "marimba": 12, "vibraphone": 11, "celesta": 8, "music box": 10, "accordion": 21,
     "fiddle": 40, "bagpipe": 109, "banjo": 105,
+}  # fmt: skip
+# Other names producers and captions use for those instruments -> the INSTRUMENTS name.
+INSTRUMENT_ALIASES = {
+    "vocal": "voice", "vocals": "voice", "vocalist": "voice", "male singer": "voice",
+    "female singer": "voice",
+    "singing": "voice", "male vocal": "voice", "female vocal": "voice", "male voice": "voice",
+    "female voice": "voice", "e-guitar": "electric guitar", "e-bass": "bass",
+    "bass guitar": "bass", "electric bass": "bass", "keyboard": "piano", "grand piano": "piano",
+    "synthesizer": "synth", "synthesiser": "synth", "orchestra": "strings",
+    "string section": "strings",
 }  # fmt: skip
 
 ORDINALS = {

@@ -38,7 +38,8 @@ NOT_FEEL = re.compile(r"\b(?:not|no|without|drop the|back to normal|normal time|
 NO_FILLS = re.compile(r"\b(?:no|without|drop the|lose the|fewer) fills?\b", re.I)
 FILLS_EVERY = re.compile(r"\bfills? every (\d{1,2}|two|four|eight) bars?\b", re.I)
 MORE_FILLS = re.compile(r"\bmore fills\b", re.I)
-SWUNG = re.compile(r"\b(?:swung|swingy|shuffle|shuffled|with swing|swing feel)\b", re.I)
+SWUNG = re.compile(r"\b(?:swung|swingy|swinging|swingin|shuffle|shuffled|with swing|swing feel|"
+                   r"swing it)\b", re.I)  # fmt: skip
 MORE_SWING = re.compile(r"\bmore (?:swing|shuffle)\b|\bswing (?:it )?more\b", re.I)
 NO_SWING = re.compile(r"\b(?:no swing|straighten(?: it)?(?: out)?|straight)\b", re.I)
 LESS_SWING = re.compile(r"\b(?:less swing|straighter|swing (?:it )?less)\b", re.I)

@@ -33,6 +33,15 @@ STEP_SPLIT = re.compile(
 )
 
 
+# "keep going from loop7.mid but slower": after a file, a relative edit is a step of its own
+# (the new piece, then the edit); "a sad but hopeful piece" stays one request.
+BUT_EDIT = re.compile(
+    r",?\s+but\s+(?=(?:(?:make it|a bit|a little|slightly|much)\s+)?(?:slower|faster|darker|"
+    r"brighter|sadder|happier|shorter|longer|calmer|in (?:a )?(?:major|minor))\b)",
+    re.I,
+)
+
+
 def labels() -> dict[str, str]:
     """How a choice is offered ("Do you want me to 1) compose a new piece or 2) ..."), by intent:
     each intent's `label` in its YAML. Intents without one (smalltalk, unclear) are never offered."""
@@ -41,7 +50,12 @@ def labels() -> dict[str, str]:
 
 def clauses(request: str) -> list[str]:
     """The request split into step clauses (one clause if it holds no step boundary)."""
-    parts = [p.strip(" ,.:") for p in STEP_SPLIT.split(request)]
+    from assistant.core.routing.slots import PATH
+
+    parts = []
+    for part in STEP_SPLIT.split(request):
+        parts += BUT_EDIT.split(part, maxsplit=1) if PATH.search(part) else [part]
+    parts = [p.strip(" ,.:") for p in parts]
     return [p for p in parts if len(p) >= 3]
 
 

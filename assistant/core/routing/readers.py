@@ -97,6 +97,18 @@ def read_slots(req: Request) -> Route:
     return req.call(tool, args)
 
 
+def _described_genre(text: str) -> str | None:
+    """The genre a described sound names ("a track like this: rapping over a trap beat"): a
+    full track in that genre, not a melody."""
+    from models.arrangement.genres import find_genre
+    from models.intents.message import DESCRIBED
+
+    described = DESCRIBED.match(text)
+    genre = find_genre(text[described.end() :]) if described else None
+    # a ballad or a singer-songwriter piece described is a melody with its accompaniment
+    return genre if genre not in (None, "chorale", "folk", "irish", "ballad", "songwriter") else None
+
+
 NEURAL = re.compile(r"\b(?:neural|transformer)\b", re.I)
 
 
@@ -109,6 +121,8 @@ def read_compose(req: Request) -> Route:
         return READERS["generate"](req.as_intent(generate))
     if question := contradiction(req.text):
         return Route(req.intent.name, None, {}, req.score, question=question)
+    if _described_genre(req.text) and (track := owner_of("track")) is not None:
+        return READERS["track"](req.as_intent(track))  # "a track like this: ... a trap beat"
     if LYRIC_WORDS.search(req.text):
         req = _lyrics_quoted(req)
     args = req.said("compose")
@@ -218,7 +232,9 @@ def read_harmonize(req: Request) -> Route:
 
 @reader("share_song")
 def read_share(req: Request) -> Route:
-    song = _named_song(req)
+    from assistant.core.routing.audience_slots import quoted_title, unquoted_title
+
+    song = quoted_title(req.text) or _named_song(req) or unquoted_title(req.text)
     return req.call("share_song", {"song": song} if song else req.said("share_song"))
 
 
@@ -245,6 +261,12 @@ def read_audience(req: Request) -> Route:
     return req.call(tool, args)
 
 
+NEGATED_EDIT = re.compile(r"\b(?:not|no|rather than|instead of)\s+(?:any\s+|too\s+|much\s+)?\w+er\b",
+                          re.I)  # fmt: skip
+OPPOSITE_EDITS = (("faster", "slower"), ("happier", "sadder"), ("brighter", "darker"),
+                  ("longer", "shorter"), ("louder", "softer"))  # fmt: skip
+
+
 @reader(intent="modify")
 def read_modify(req: Request) -> Route:
     """A change to the current song: its attribute table with what the message changes."""
@@ -255,9 +277,16 @@ def read_modify(req: Request) -> Route:
             return READERS["generate"](req.as_intent(generate))
     if current is None:
         return req.ask("no_song")
+    said_text = NEGATED_EDIT.sub(" ", req.text)  # "brighter, not darker" asks for one thing
+    for a, b in OPPOSITE_EDITS:  # "faster but also slower": one question, not a guess
+        if re.search(rf"\b{a}\b", said_text, re.I) and re.search(rf"\b{b}\b", said_text, re.I):
+            return Route(req.intent.name, None, {}, req.score, question=(
+                f"{a.capitalize()} or {b}? Say which one and I'll change it."))  # fmt: skip
     args = current.args()
     changes = _changes(req, current, args)
     said = {k: v for k, v in req.slots.values.items() if k in req.intent.slots}
+    if "key" in changes:  # "up a whole step": a key, as if named
+        said.setdefault("key", changes.pop("key"))
     if current.tool in ("track", "edit_track"):  # tempo, key, length: the parts kept as they are
         from assistant.core.routing.track_slots import track_change
 

@@ -26,6 +26,7 @@ class Route:
     choices: list[str] = field(default_factory=list)  # intents a clarifying question offers
     note: str | None = None  # said after the tool's reply: a part of the request not done
     refused: bool = False  # the question says why the request cannot be done as given
+    preface: str | None = None  # said before the tool's reply: what the router picked, and why
 
     def to_dict(self) -> dict[str, Any]:
         return {

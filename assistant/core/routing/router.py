@@ -10,6 +10,7 @@ message names.
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +19,9 @@ import numpy as np
 from assistant.core.routing import track_readers  # noqa: F401 (registers the track readers)
 from assistant.core.routing.planner import choices_question, clauses, pick_choice
 from assistant.core.routing.readers import INTENT_READERS, reader_for
+from assistant.core.routing.rescue import is_release_plan, rescued_intent, vague_request
 from assistant.core.routing.route import Request, Route
+from assistant.core.routing.shape import shaped_intent
 from assistant.core.routing.slots import extract_slots
 from models.intents.intent import Intent, shipped_intents
 from models.intents.message import read_message, split_payload
@@ -58,6 +61,7 @@ class Router:
         )
         self._cache_dir = cache_dir
         self._matrix: np.ndarray | None = None
+        self._known: frozenset[str] | None = None  # English words (the encoder's vocabulary)
         if self.classifier is None:
             self._exemplars()
 
@@ -133,7 +137,7 @@ class Router:
         if pending and (choice := pick_choice(text, pending.get("intents", []))):
             return self.route_as(pending["text"], choice, state)  # the answer to our question
         message = text
-        text, payload, quoted, probe = read_message(text)
+        text, payload, quoted, probe = self.read(text)
         ranked = self.classify(probe)
         intent, score = ranked[0]
         score = min(score, 1.0)
@@ -141,12 +145,26 @@ class Router:
         if slots.problems:  # an impossible key, mode or number: say so rather than guess
             return Route(intent.name, None, {}, score, question=" ".join(slots.problems),
                          refused=True)  # fmt: skip
+        if vague := vague_request(text, slots):  # "surprise me": a pick, said as one
+            return Route("track", "track", {"genre": vague[0]}, score, preface=vague[1])
+        req = Request(intent, score, text, payload, quoted, probe, slots, state)
+        if (shaped := self._shaped(req)) is not None:  # "whats the chord progression": song_info
+            return self._decide(req.as_intent(shaped))
         if score < self.min_confidence or intent.name == "unclear" or self._torn(ranked):
+            if rescued := rescued_intent(text, slots, state):  # "whats the tempo", "transpose to Bb"
+                return self._decide(req.as_intent(self._by_name[rescued]))
             asked = choices_question([(i.name, p) for i, p in ranked])
             if asked and intent.name != "unclear" and len(message) < 300:
                 return Route("unclear", None, {}, score, question=asked[0], choices=asked[1])
             return INTENT_READERS["unclear"](self._request("unclear", score, message, state))
-        return self._decide(Request(intent, score, text, payload, quoted, probe, slots, state))
+        return self._decide(req)
+
+    def _shaped(self, req: Request) -> Intent | None:
+        """The intent the message's shape decides over the classifier's (`shape.py`), if any."""
+        if req.intent.name != "find_audience" and is_release_plan(req.text):  # "we drop it Friday"
+            return self._by_name["find_audience"]
+        name = shaped_intent(req.text, req.slots, req.state, req.intent.name)
+        return self._by_name[name] if name else None
 
     def _torn(self, ranked: list[tuple[Intent, float]]) -> bool:
         """Two tool intents both plausible and neither sure: ask rather than guess."""
@@ -159,8 +177,17 @@ class Router:
         """Route a message as the intent the producer chose."""
         return self._decide(self._request(name, 1.0, text, state))
 
-    def _request(self, name: str, score: float, message: str, state: DialogueState | None) -> Request:
+    def read(self, message: str) -> tuple[str, str | None, re.Match[str] | None, str]:
+        """`read_message`, with typos and shorthand of the request line read as meant."""
+        from assistant.core.routing.spelling import normalise, vocabulary_words
+
+        if self._known is None:
+            self._known = vocabulary_words(self.encoder.tokenizer)
         text, payload, quoted, probe = read_message(message)
+        return normalise(text, self._known), payload, quoted, normalise(probe, self._known)
+
+    def _request(self, name: str, score: float, message: str, state: DialogueState | None) -> Request:
+        text, payload, quoted, probe = self.read(message)
         return Request(self._by_name[name], score, text, payload, quoted, probe,
                        extract_slots(text), state)  # fmt: skip
 
@@ -175,9 +202,11 @@ class Router:
         if len(steps) < 2 or len(steps) > 5:
             return None
         names = []
-        for step in steps:
-            intent, p = self.classify(read_message(step)[3])[0]
-            if intent.tool is None or p < max(self.min_confidence, 0.4):
+        for n, step in enumerate(steps):
+            intent, p = self.classify(self.read(step)[3])[0]
+            # A later step may change what the steps before it made ("... and make it darker").
+            acts = intent.tool is not None or (n > 0 and intent.name == "modify")
+            if not acts or p < max(self.min_confidence, 0.4):
                 return None
             names.append(intent.name)
         if len(set(names)) < 2:

@@ -14,6 +14,7 @@ from assistant.core.routing.numbers import number_problems
 from assistant.errors import InputError
 from models.music.theory import parse_tonic
 from models.music.vocabulary import (
+    INSTRUMENT_ALIASES,
     INSTRUMENTS,
     METER_WORDS,
     MOODS,
@@ -31,7 +32,11 @@ KEY_WITH_MODE = re.compile(
     rf"(?<![\w'])([A-Za-z])\s?({_ACC})?\s?(major|minor|maj|min|dorian|mixolydian|lydian|phrygian)\b",
     re.I,
 )
-BARE_KEY = re.compile(rf"\b(?i:in|key of|key)\s+([A-G])\s?({_ACC})?(m)?(?![\w'])")
+BARE_KEY = re.compile(
+    r"\b(?i:in|key of|key|(?:transpose|modulate|move|shift|take|bring|change|switch|put)\s+"
+    r"(?:(?:it|this|that|the key|the song|the track|everything)\s+)?(?:(?:up|down)\s+)?(?:to|into))"
+    rf"\s+([A-G])\s?({_ACC})?(m)?(?![\w'])"
+)
 BARS = re.compile(r"\b(\d{1,6}|" + NUMBER_WORD + r")[\s-]*(?:bars?|measures?)\b", re.I)
 BPM = re.compile(
     r"\b(\d{2,4})\s*(?:bpm|beats per minute|beats a minute)\b|\bbpm\s*(?:of|=|:|at)?\s*(\d{2,3})\b",
@@ -56,9 +61,23 @@ SONG_REF = re.compile(
     re.I,
 )
 PATH = re.compile(
-    r"(?:(?<=\s)|^)((?:~|\.{1,2})?/[^\s'\"]+|[^\s'\"]+\.(?:midi?|wav|aiff?|mp3|m4a|flac|ogg|opus|txt|lrc|ya?ml|xml|musicxml|mxl|csv))(?=[\s,;!?)]|$|\.(?:\s|$))",
+    r"(?:(?<=[\s(\[])|^)((?:~|\.{1,2})?/[^\s'\"]+|[^\s'\"]+\.(?:midi?|wav|aiff?|mp3|m4a|flac|ogg|opus|txt|lrc|ya?ml|xml|musicxml|mxl|csv))(?=[\s,;!?)]|$|\.(?:\s|$))",
     re.I,
 )
+# A folder named as a relative path after a place word ("under masters/2025"), or in words
+# ("the folder demos", "a folder called old_demos", "my bounces folder"). A meter or a slash
+# chord ("in 3/4", "C/E") is not a folder.
+FOLDER = re.compile(
+    r"\b(?:under|in|inside|within|from|of|scan|index|import|catalog(?:ue)?)\s+(?:the\s+|my\s+)?"
+    r"(?:folder\s+|directory\s+)?(?!\d+/\d+\b)(?![A-G][#b]?m?\d*/[A-G])"
+    r"((?:[\w.-]+/)+[\w.-]*)(?=[\s,;!?)]|$|\.(?:\s|$))"
+    r"|\b(?:folder|directory)\s+(?:called\s+|named\s+)?['\"]?([\w./-]*\w)['\"]?"
+    r"|\b(?:the|my|our)\s+([\w.-]*\w)\s+(?:folder|directory)\b",
+    re.I,
+)
+NOT_FOLDER = {"of", "with", "for", "and", "to", "the", "a", "an", "in", "on", "full", "called",
+              "named", "that", "which", "where", "i", "you", "please", "same", "whole", "new",
+              "this", "it", "songs", "from", "into", "here", "there"}  # fmt: skip
 PARTS_ONE = re.compile(
     r"\b(?:(?:just|only) (?:the |a )?(?:melody|tune|lead|line)|melody only|single line|"
     r"no (?:harmony|chords|accompaniment)|unaccompanied|monophonic)\b",
@@ -97,6 +116,13 @@ NOT_TEMPO = re.compile(
     r"|\bquick\s+(?:question|note|thing|check|favou?r|one)\b",
     re.I,
 )
+# Mood words in another sense: "the emotional arc of my lyrics", "that was fun".
+NOT_MOOD = re.compile(
+    r"\b(?:how\s+)?emotional\s+(?:analysis|tone|arc|reading|read|content|profile|journey|"
+    r"breakdown|shape|meaning|impact|side)\b|\bhow emotional\b|\b(?:that was|that's|have|for)\s+"
+    r"fun\b|\bfun fact\b",
+    re.I,
+)
 NOT_INSTRUMENT = re.compile(r"\b(?:bass|kick|snare)[\s-]+drums?\b", re.I)
 LEAD_ROLE = re.compile(
     r"\blead\s+(?=(?:\w+\s+)?(?:guitar|vocals?|violin|sax|saxophone|trumpet|piano|singer|voice)\b)",
@@ -124,6 +150,18 @@ def _length(text: str) -> int | None:
     if LONG.search(text):
         return 32
     return None
+
+
+def _folder(text: str) -> tuple[str, int, int] | None:
+    """(folder, start, end) of a folder the message names without a leading slash."""
+    found = []
+    for m in FOLDER.finditer(text):
+        group = next(g for g in (1, 2, 3) if m.group(g))
+        name = m.group(group).rstrip(".")
+        if name.lower() not in NOT_FOLDER and re.search(r"[A-Za-z_]", name):
+            found.append((name, m.start(group), m.end(group)))
+    # "the lyrics folder lyrics/drafts": a path beats a word
+    return next((f for f in found if "/" in f[0]), found[0] if found else None)
 
 
 def _word_match(
@@ -194,6 +232,9 @@ def extract_slots(text: str) -> Slots:
         slots.values["path"] = m.group(1).rstrip(".")
         # A file's name is not a request: "lead.mid" names no instrument, "ballad.txt" no style.
         text = text[: m.start(1)] + " " + text[m.end(1) :]
+    elif folder := _folder(text):
+        slots.values["path"] = folder[0]
+        text = text[: folder[1]] + " " + text[folder[2] :]
     if m := TRACK.search(text):  # its instrument word names a part, not an instrument to play
         slots.values["track"] = m.group(1) or m.group(2)
         text = text[: m.start()] + " " + text[m.end() :]
@@ -213,10 +254,10 @@ def extract_slots(text: str) -> Slots:
         slots.values["meter"] = hit[1]
     if hit := _word_match(text, STYLE_WORDS):
         slots.values["style"] = hit[1]
-    if hit := _word_match(text, MOODS):
+    if hit := _word_match(NOT_MOOD.sub(" ", text), MOODS, first=True):  # the first named
         slots.values["mood"] = hit[0].lower()
-    if hit := _word_match(text, INSTRUMENTS, plural=True, first=True):
-        slots.values["instrument"] = hit[0].lower()
+    if hit := _word_match(text, {**INSTRUMENTS, **INSTRUMENT_ALIASES}, plural=True, first=True):
+        slots.values["instrument"] = INSTRUMENT_ALIASES.get(hit[0].lower(), hit[0].lower())
     if m := SEED.search(text):
         slots.values["seed"] = int(m.group(1))
     if PARTS_ONE.search(text):

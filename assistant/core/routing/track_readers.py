@@ -56,6 +56,10 @@ def _midi(req: Request) -> tuple[Song | None, str | None]:
     return current, (current.files.get("midi") if current is not None else None)
 
 
+CUT = re.compile(r"\b(?:cut|trim|chop|drop|delete|remove|lose)\s+(?:off\s+)?the\s+(last|final|first|"
+                 r"opening)\s+(\w+)\s+bars?\b", re.I)  # fmt: skip
+
+
 @reader("edit_track")
 def read_edit(req: Request) -> Route:
     """An edit of one part of the current song. A beat's or a progression's own change ("make
@@ -65,6 +69,19 @@ def read_edit(req: Request) -> Route:
     if current is None or midi is None:
         return req.ask("no_song")
     args = edit_args(req.text)
+    if cut := CUT.search(req.text):  # "cut the last two bars": a new length, from the end
+        from models.music.vocabulary import number_value
+
+        if cut.group(1).lower() in ("first", "opening"):
+            return Route(req.intent.name, None, {}, req.score, question=(
+                "I can cut bars from the end only ('cut the last 2 bars', 'make it 8 bars'); "
+                "cutting the opening bars isn't something I can do yet."))  # fmt: skip
+        n = number_value(cut.group(2)) or 0
+        if not 0 < n < (current.bars or 0):
+            return Route(req.intent.name, None, {}, req.score, question=(
+                f"'{current.title}' is {current.bars} bars long: say how many bars to cut, "
+                "fewer than that."))  # fmt: skip
+        args = {"action": "length", "bars": current.bars - n}
     action, part = args.get("action"), args.get("part")
     if part in OWN_EDITS.get(current.tool, ()) and action in ("change", None):
         return read_modify(req.as_intent(_modify()))
@@ -95,7 +112,25 @@ def read_info(req: Request) -> Route:
                         req.text, re.I)  # fmt: skip
     if current.tool == "chords" and as_text:  # the progression's own chart
         return read_modify(req.as_intent(_modify()))
-    return req.call("song_info", {"file": midi, **({"chords_text": True} if as_text else {})})
+    args = {"file": midi, **({"chords_text": True} if as_text else {})}
+    if about := info_about(req.text):  # "what key is it in?": that answer first
+        args["about"] = about
+    return req.call("song_info", args)
+
+
+# What a question about the song asks, by its words (first match wins).
+ABOUT = (
+    ("chords", r"\b(?:chords?|progression|harmony|changes)\b"),
+    ("key", r"\bkey\b|\bwhat scale\b"),
+    ("tempo", r"\b(?:tempo|bpm|speed|how fast|how slow)\b"),
+    ("meter", r"\b(?:meter|time signature|time sig)\b"),
+    ("length", r"\b(?:how long|length|how many (?:bars|measures)|duration|seconds|minutes)\b"),
+    ("parts", r"\b(?:instruments?|parts?|in it|in there|playing|tracks?)\b"),
+)
+
+
+def info_about(text: str) -> str | None:
+    return next((name for name, pattern in ABOUT if re.search(pattern, text, re.I)), None)
 
 
 @reader("export_stems")

@@ -94,7 +94,8 @@ def track_args(text: str) -> dict[str, Any]:
 
 
 ACTIONS = (
-    ("remove", re.compile(rf"\b(?:no|without|remove|mute|drop|lose|kill|cut|take out|get rid of)"
+    ("remove", re.compile(rf"\b(?:no|without|remove|mute|drop|lose|kill|cut|take out|get rid of|"
+                          rf"strip|ditch|scrap|axe|nix|bin)"
                           rf"\s+(?:the\s+|that\s+|those\s+)?(?:{PART_WORD})\b", re.I)),
     ("swap", re.compile(rf"\b(?:swap|replace|switch|change)\s+(?:the\s+)?(?:{PART_WORD}|\w+)\s+"
                         r"(?:for|with|to|into)\b|\b(?:put|play)\s+(?:the\s+)?\w+\s+on\s+"
@@ -102,7 +103,8 @@ ACTIONS = (
     ("add", re.compile(rf"\b(?:add|put|throw|layer|give it|needs?)\b.*\b(?:{PART_WORD})\b", re.I)),
     ("change", re.compile(r"\b(?:busier|simpler|sparser|plainer|fuller|rewrite|redo|new|"
                           r"different|another)\b", re.I)),
-    ("loop", re.compile(r"\bloop\b", re.I)),
+    ("loop", re.compile(r"\bloop\b|\brepeat\b.*\b(?:\d{1,2}|two|three|four|eight)\s*(?:times|x)\b",
+                        re.I)),  # fmt: skip
 )  # fmt: skip
 DENSITY = {"busier": 0.8, "fuller": 0.75, "simpler": 0.25, "sparser": 0.2, "plainer": 0.3}
 
@@ -213,6 +215,12 @@ CONTRADICTIONS = (
      "Fast or slow? Say a tempo (for example 'at 90 bpm') and I'll write it."),
     (re.compile(r"\bmajor\b", re.I), re.compile(r"\bminor\b", re.I), "mode",
      "Major or minor? Say which one and I'll write it."),
+    (re.compile(r"\b(?:calm|peaceful|serene|relaxed|relaxing|chill|gentle|tranquil|soothing|"
+                r"sleepy)\b", re.I),
+     re.compile(r"\b(?:frantic|frenetic|hectic|aggressive|energetic|intense|furious|hyper|"
+                r"high[- ]energy)\b", re.I), "tempo",
+     "Calm or frantic? They pull opposite ways: say which one (for example 'a calm piece at "
+     "70 bpm' or 'a frantic one at 170 bpm') and I'll write it."),
 )  # fmt: skip
 
 

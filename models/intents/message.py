@@ -20,7 +20,8 @@ QUOTED = re.compile(r"[\"“]([^\"”]{12,})[\"”]")
 INLINE = re.compile(
     r"^(?P<head>[^:?\n]{1,100}?)(?P<sep>:|\?|\s+[—–-]\s+)\s*(?P<body>\S+(?:\s+\S+)+)\s*$"
 )
-WORDS_NOUN = re.compile(r"\b(?:lyrics?|words|lines?|verses?|couplet|chorus|song text)\b", re.I)
+WORDS_NOUN = re.compile(r"\b(?:lyrics?|words|lines?|verses?|couplet|chorus|song text|hook|rhymes|"
+                        r"(?:these|my|those|the|some) bars)\b", re.I)  # fmt: skip
 FEELING = re.compile(r"\b(?:feel|feeling|emotions?|emotionally|mood|vibe|attitude|tone)\b", re.I)
 POINTED = re.compile(r"\b(?:this|these|the following)\s*$|\b(?:this|these)\b|\b(?:in|of|on)\s*$",
                      re.I)  # fmt: skip

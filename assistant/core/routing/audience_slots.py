@@ -157,7 +157,8 @@ def all_paths(text: str) -> list[str]:
 # "what sounds like kitchen door reel", "share Paper Lanterns with everyone".
 TITLE_CUE = re.compile(
     r"\b(?:(?:would|will|might|could|'d|do|gonna|going to|wanna)\s+(?:like|love|enjoy|dig|"
-    r"vibe with|stream|listen to|want|be into|get into|go for|fall for)|fans of|audience (?:for|"
+    r"vibe with|stream|listen to|want|be into|get into|go for|fall for|fw|rock with|mess with)|"
+    r"fans of|audience (?:for|"
     r"of)|listeners (?:for|of)|(?:sounds?|songs?|tracks?|stuff)\s+(?:like|similar to)|"
     r"similar to|close to|same (?:vibe|feel|sound|energy) as|share|pitch|promote|market|"
     r"make)\s+(?:(?:my|our|the)\s+(?:song|track|tune)\s+(?=[A-Z'\"]))?",

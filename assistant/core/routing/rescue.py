@@ -32,11 +32,13 @@ CHANGE_VERB = re.compile(
 # A release of the song, not "the bass drops after the intro" or "drop it down a semitone".
 RELEASE = re.compile(
     r"\b(?:release|releasing|put (?:it |this |the \w+ )?out|launch|premiere|come out|comes out|"
-    r"go live)\b|\b(?:we|i|they)(?:'re|'m| are| am| will|'ll)?\s+(?:drop|dropping)\b|"
+    r"go live|wait(?:ed|ing)? (?:till|until|for)|hold (?:it |off )?(?:till|until))\b|\b(?:we|i|they)(?:'re|'m| are| am| will|'ll)?\s+(?:drop|dropping)\b|"
     r"\bdrop(?:ping)?\s+(?:it|this|the (?:song|track|single|album|ep|record))\b"
     r"(?!\s+(?:down|up|by|an?|half|to|from|in (?:minor|major)))",
     re.I,
 )
+AUDIENCE = re.compile(r"\b(?:who(?:'d|'ll| would| will)?|reach|listeners|audience|fans|crowd)\b",
+                      re.I)  # fmt: skip
 WHEN_Q = re.compile(r"\b(?:when|best time|what day|which day|what date|how soon|before|after)\b",
                     re.I)  # fmt: skip
 FOLDER_TASK = re.compile(r"\b(?:catalog(?:ue)?|index|import|scan)\b", re.I)
@@ -47,6 +49,8 @@ def rescued_intent(text: str, slots: Slots, state: DialogueState | None) -> str 
     """The intent a message's shape makes plain about the current song, or None."""
     if is_release_plan(text):
         return "find_audience"
+    if titled := titled_intent(text):  # "who'd vibe with Paper Lanterns"
+        return titled
     if "path" in slots.values and FOLDER_TASK.search(text) and "." not in slots.values["path"]:
         return "import_catalog"  # "put everything under bounces/2024 in the catalogue"
     current = state.current if state is not None else None
@@ -98,6 +102,22 @@ def is_release_plan(text: str) -> bool:
     for the audience engine (who to pitch to, and by when), whatever else it resembles."""
     from assistant.core.routing.audience_slots import release_date
 
-    if not RELEASE.search(text):
-        return False
+    if not RELEASE.search(text):  # "say in three weeks, who'd it reach": a date for listeners
+        return bool(AUDIENCE.search(text)) and release_date(text) is not None
     return release_date(text) is not None or bool(WHEN_Q.search(text))
+
+
+def titled_intent(text: str) -> str | None:
+    """The intent a title named after its cue makes plain: who would like it, what sounds like
+    it, share it."""
+    from assistant.core.routing.audience_slots import TITLE_CUE, unquoted_title
+
+    if not unquoted_title(text) or not (m := TITLE_CUE.search(text)):
+        return None
+    cue = m.group(0).lower()
+    if re.search(r"\b(?:like|similar|close|same)\b", cue) and not re.search(
+        r"\b(?:would|will|might|could|'d|do|gonna|going to|wanna)\b", cue):  # fmt: skip
+        return "similar_songs"
+    if re.match(r"(?:share|make)\b", cue):
+        return "share_song"
+    return "find_audience"

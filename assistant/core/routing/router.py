@@ -163,7 +163,7 @@ class Router:
         """The intent the message's shape decides over the classifier's (`shape.py`), if any."""
         if req.intent.name != "find_audience" and is_release_plan(req.text):  # "we drop it Friday"
             return self._by_name["find_audience"]
-        name = shaped_intent(req.text, req.slots, req.state, req.intent.name)
+        name = shaped_intent(req.text, req.slots, req.state, req.intent.name, req.payload)
         return self._by_name[name] if name else None
 
     def _torn(self, ranked: list[tuple[Intent, float]]) -> bool:

@@ -61,7 +61,7 @@ SONG_REF = re.compile(
     re.I,
 )
 PATH = re.compile(
-    r"(?:(?<=[\s(\[])|^)((?:~|\.{1,2})?/[^\s'\"]+|[^\s'\"]+\.(?:midi?|wav|aiff?|mp3|m4a|flac|ogg|opus|txt|lrc|ya?ml|xml|musicxml|mxl|csv))(?=[\s,;!?)]|$|\.(?:\s|$))",
+    r"(?:(?<=[\s(\[])|^)((?:~|\.{1,2}|[A-Za-z]:)?[/\\][^\s'\"]+|[^\s'\"]+\.(?:midi?|wav|aiff?|mp3|m4a|flac|ogg|opus|txt|lrc|ya?ml|xml|musicxml|mxl|csv))(?=[\s,;!?)]|$|\.(?:\s|$))",
     re.I,
 )
 # A folder named as a relative path after a place word ("under masters/2025"), or in words

@@ -60,6 +60,10 @@ CUT = re.compile(r"\b(?:cut|trim|chop|drop|delete|remove|lose)\s+(?:off\s+)?the\
                  r"opening)\s+(\w+)\s+bars?\b", re.I)  # fmt: skip
 
 
+CUT_AT = re.compile(r"\b(?:cut|end|stop|trim|chop)\s+(?:it\s+|the song\s+|everything\s+)?"
+                    r"(?:off\s+)?(?:after|at)\s+bar\s+(\d{1,3})\b", re.I)  # fmt: skip
+
+
 @reader("edit_track")
 def read_edit(req: Request) -> Route:
     """An edit of one part of the current song. A beat's or a progression's own change ("make
@@ -69,7 +73,9 @@ def read_edit(req: Request) -> Route:
     if current is None or midi is None:
         return req.ask("no_song")
     args = edit_args(req.text)
-    if cut := CUT.search(req.text):  # "cut the last two bars": a new length, from the end
+    if at := CUT_AT.search(req.text):  # "cut it after bar 8": 8 bars long
+        args = {"action": "length", "bars": int(at.group(1))}
+    elif cut := CUT.search(req.text):  # "cut the last two bars": a new length, from the end
         from models.music.vocabulary import number_value
 
         if cut.group(1).lower() in ("first", "opening"):
@@ -83,6 +89,9 @@ def read_edit(req: Request) -> Route:
                 "fewer than that."))  # fmt: skip
         args = {"action": "length", "bars": current.bars - n}
     action, part = args.get("action"), args.get("part")
+    whole = part in ("it", "this", "that", "everything", "the song", "the whole thing")
+    if action == "swap" and whole and current.tool not in ("track", "edit_track"):
+        return read_modify(req.as_intent(_modify()))  # "put it on a piano": the instrument
     if part in OWN_EDITS.get(current.tool, ()) and action in ("change", None):
         return read_modify(req.as_intent(_modify()))
     if current.tool == "drums" and action == "add" and part in ("chords", "bass", "pad", "keys"):

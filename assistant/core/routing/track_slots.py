@@ -14,14 +14,16 @@ if TYPE_CHECKING:
 
 PART_WORD = (r"drums?|beat|percussion|bass ?lines?|bass|808s?|chords?|keys|pads?|strings|"
              r"leads?|melod(?:y|ies)|tune|top ?line|hook|piano|guitar|synths?|choir|organ|rhodes|"
-             r"flute|sax|horns?|brass|hats|vibes|bells")  # fmt: skip
+             r"flute|sax|horns?|brass|hats|vibes|bells|kick|snare|soprano|alto|tenor|"
+             r"percs?")  # fmt: skip
 # Words for a part -> the part's role in a track.
 ROLE_OF = {"drum": "drums", "drums": "drums", "beat": "drums", "percussion": "drums",
            "hats": "drums", "bass": "bass", "bassline": "bass", "bass line": "bass",
            "basslines": "bass", "808": "bass", "808s": "bass", "chord": "chords",
            "chords": "chords", "keys": "chords", "pad": "pad", "pads": "pad", "lead": "lead",
            "leads": "lead", "melody": "lead", "melodies": "lead", "tune": "lead",
-           "topline": "lead", "top line": "lead", "hook": "lead"}  # fmt: skip
+           "topline": "lead", "top line": "lead", "hook": "lead", "kick": "drums",
+           "snare": "drums", "perc": "drums", "percs": "drums"}  # fmt: skip
 INSTRUMENT_RE = re.compile(
     r"\b(rhodes|wurli(?:tzer)?|electric piano|piano|organ|clav(?:inet)?|synth pads?|pads?|"
     r"strings|string section|choir|acoustic guitar|nylon guitar|distorted guitar|"
@@ -95,15 +97,17 @@ def track_args(text: str) -> dict[str, Any]:
 
 ACTIONS = (
     ("remove", re.compile(rf"\b(?:no|without|remove|mute|drop|lose|kill|cut|take out|get rid of|"
-                          rf"strip|ditch|scrap|axe|nix|bin)"
+                          rf"strip|ditch|scrap|axe|nix|bin|silence)"
                           rf"\s+(?:the\s+|that\s+|those\s+)?(?:{PART_WORD})\b", re.I)),
     ("swap", re.compile(rf"\b(?:swap|replace|switch|change)\s+(?:the\s+)?(?:{PART_WORD}|\w+)\s+"
                         r"(?:for|with|to|into)\b|\b(?:put|play)\s+(?:the\s+)?\w+\s+on\s+"
                         r"(?:an?\s+)?\w+|\bon\s+(?:an?\s+)?\w+\s+instead\b", re.I)),
-    ("add", re.compile(rf"\b(?:add|put|throw|layer|give it|needs?)\b.*\b(?:{PART_WORD})\b", re.I)),
+    ("add", re.compile(rf"\b(?:add|put|throw|layer|lay|stack|give it|needs?|bring in)\b.*"
+                       rf"\b(?:{PART_WORD})\b", re.I)),  # fmt: skip
     ("change", re.compile(r"\b(?:busier|simpler|sparser|plainer|fuller|rewrite|redo|new|"
                           r"different|another)\b", re.I)),
-    ("loop", re.compile(r"\bloop\b|\brepeat\b.*\b(?:\d{1,2}|two|three|four|eight)\s*(?:times|x)\b",
+    ("loop", re.compile(r"\bloop\b|\brepeat\b.*(?:\b(?:\d{1,2}|two|three|four|eight)\s*(?:times|x)|"
+                        r"\btwice|\bthrice)\b",
                         re.I)),  # fmt: skip
 )  # fmt: skip
 DENSITY = {"busier": 0.8, "fuller": 0.75, "simpler": 0.25, "sparser": 0.2, "plainer": 0.3}

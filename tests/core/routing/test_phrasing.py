@@ -300,3 +300,40 @@ def test_a_style_with_a_part_word_is_no_removal(router) -> None:  # noqa: ANN001
     state = song_state(files={"midi": "/nonexistent/song.mid"})
     assert router.route("reggae one drop drums at 75 bpm", state).tool == "drums"
     assert router.route("drop the drums", state).args.get("action") == "remove"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("how does this verse feel? the porch light hums an old goodbye", "analyze_lyrics"),
+        ("rate my hook: stay up, stay gold, never fold", "analyze_lyrics"),
+        ("an entire funk tune please, not just the drums", "track"),
+        ("house thing with drums bass keys and a lead", "track"),
+        ("a techno kick and hats pattern", "drums"),
+        ("a walking bass line over Am7 D7 Gmaj7", "bass"),
+        ("down a fifth", "modify"),
+        ("um what key did we land on", "song_info"),
+        ("send it to the server so the team hears it", "share_song"),
+        ("look up the funk jam from tuesday", "find_song"),
+        ("scan the folder old/bounces into the library", "import_catalog"),
+        ("end it at bar 12", "edit_track"),
+        ("silence the soprano", "edit_track"),
+    ],
+)
+def test_more_shapes(router, text: str, intent: str) -> None:  # noqa: ANN001
+    state = song_state(files={"midi": "/nonexistent/song.mid"})
+    assert [r.intent for r in steps(router, text, state)] == [intent]
+
+
+def test_reading_the_lyrics_again(router) -> None:  # noqa: ANN001
+    state = song_state()
+    state.lyrics = "the tide keeps every name\nwe wrote along the sand"
+    route = router.route("could you go through them line by line", state)
+    assert route.tool == "analyze_lyrics" and route.args["lyrics"] == state.lyrics
+
+
+def test_titles_and_release_timing_when_the_classifier_is_unsure(router) -> None:  # noqa: ANN001
+    state = song_state()
+    assert router.route("who'd rock with Tin Lantern", state).args.get("song") == "Tin Lantern"
+    route = router.route("if we held off until end of may, who'd it reach", state)
+    assert route.tool == "find_audience" and route.args.get("release_date")

@@ -70,7 +70,8 @@ VAGUE = re.compile(
     r"(?:(?:ok|okay|yo|hey|idk|just|pls|please|can you|could you|now)[\s,!.]+)*"
     r"(?:surprise me|dealer'?s choice|you (?:choose|pick|decide)|(?:your|ur) (?:choice|call)|"
     r"(?:make|write|play|give me|do|cook up|whip up|drop|produce|throw together)\s+(?:me\s+|us\s+)?"
-    r"(?:something|anything|smth|sth|whatever|a banger|a bop|some(?:thing)? (?:cool|new|fun))"
+    r"(?:something|somethin'?|sumthing|sumthin'?|anything|smth|sth|whatever|a banger|a bop|"
+    r"some(?:thing)? (?:cool|new|fun))"
     r"(?:\s+(?:that\s+|which\s+)?(?:slaps|bangs|hits|goes hard|is fire|fire|cool|dope|sick|"
     r"good|nice|fun|new|random|interesting|you like|with a vibe))?)"
     r"(?:[\s,!.?]+(?:pls|please|lol|bro|fam|man|dude|rn|now|for me|i guess|thx|thanks))*[\s!.?]*",
@@ -86,13 +87,14 @@ def vague_request(text: str, slots: Slots) -> tuple[str, str] | None:
     line saying what was picked and how to steer; None when the message names anything."""
     import random
 
-    from models.arrangement.genres import find_genre
+    from models.arrangement.genres import find_genre, load_genres
 
     if slots.values or not VAGUE.fullmatch(text.strip()) or find_genre(text):
         return None
     hard = re.search(r"\b(?:slaps|bangs|banger|hard|fire|hits)\b", text, re.I)
     genre = random.choice(HARD_GENRES if hard else VAGUE_GENRES)
-    note = (f"You didn't name a style, so I picked {genre}. To steer, name one: 'a house track', "
+    label = load_genres()[genre].label
+    note = (f"You didn't name a style, so I picked {label}. To steer, name one: 'a house track', "
             "'a lo-fi beat at 80 bpm', 'a sad waltz for piano'.")  # fmt: skip
     return genre, note
 

@@ -179,16 +179,20 @@ def _label(blocks) -> list[str]:
 WORD_SPAN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 
-def explain(model: Model, texts: list[str], em: Emotions) -> list[list[tuple[str, float]]]:
+def explain(
+    model: Model, texts: list[str], em: Emotions, rows: list[int] | None = None
+) -> list[list[tuple[str, float]]]:
     """Per text, (word, weight): how much the line's strongest emotion drops without the word.
 
     Occlusion: each word is removed in turn and the line read again (one batch for all lines).
-    Lines with no emotion over its threshold (plain neutral lines) have nothing to explain.
+    Lines with no emotion over its threshold (plain neutral lines) have nothing to explain, and
+    only `rows` are explained when given (the others get no words).
     Function words are not reported; negations and charged words ("never", "love") are.
     """
     variants: list[str] = []
     plan: list[tuple[int, int, str]] = []  # (line, target label, word)
-    for i, text in enumerate(texts):
+    for i in range(len(texts)) if rows is None else rows:
+        text = texts[i]
         target = em.target(i)
         if target is None:
             continue
@@ -255,13 +259,27 @@ def _english_lines(lines: list[Line]) -> list[int]:
     return english
 
 
+SHOWN_LINES = 40  # the lines the reply's table shows (preview.line_table's limit)
+DRIVING_LINES = 24  # the most charged lines, whose words make the song's "words doing the most work"
+
+
+def explained_rows(texts: list[str], row_of: dict[str, int], read: Emotions) -> list[int]:
+    """The distinct lines worth explaining: those the reply shows (the first SHOWN_LINES) and
+    the DRIVING_LINES most charged ones (the song summary's words); all of a short song."""
+    shown = {row_of[t] for t in texts[:SHOWN_LINES]}
+    charged = np.argsort(-read.weight, kind="stable")[:DRIVING_LINES]
+    return sorted(shown | {int(k) for k in charged})
+
+
 def _read_once(model: Model, texts: list[str], explain_words: bool) -> tuple[Emotions, Words]:
     """Readings (and driving words) for `texts`, each distinct text read once: a chorus sung
-    three times costs one reading but still counts three times."""
+    three times costs one reading but still counts three times. Words are found for the lines
+    the reply shows and the most charged ones (`explained_rows`), in one batch."""
     row_of = {text: k for k, text in enumerate(dict.fromkeys(texts))}
     distinct = list(row_of)
     read = model.analyse(distinct)
-    first_words = explain(model, distinct, read) if explain_words else [[] for _ in distinct]
+    first_words = (explain(model, distinct, read, explained_rows(texts, row_of, read))
+                   if explain_words else [[] for _ in distinct])  # fmt: skip
     pick = [row_of[text] for text in texts]
     em = Emotions(read.go[pick], read.ekman[pick], read.sentiment[pick], read.va[pick],
                   read.go_thresholds, read.ekman_thresholds, read.centre)  # fmt: skip

@@ -203,3 +203,21 @@ def test_circumplex_places_sad_lines_low_even_when_emobank_rates_them_intense() 
     go[0, 25] = 0.9  # sadness
     point = circumplex(go, np.array([[2.3, 3.4]], dtype=np.float32), (3.0, 3.05))[0]
     assert quadrant_of(*point) == "sad"
+
+
+def test_words_are_found_for_the_shown_and_the_most_charged_lines_only() -> None:
+    """Issue 23 (speed): a 300-line sheet explains the 40 lines the table shows and the 24 most
+    charged ones, not all 300; a short song is explained whole."""
+    from models.lyrics.song import DRIVING_LINES, SHOWN_LINES
+
+    lines = [f"line {i} is {'cold' if i % 3 == 0 else 'plain'} tonight" for i in range(300)]
+    model = FakeModel()
+    result = analyse("\n".join(lines), model)
+    occluded = {t for call in model.calls[1:] for t in call}  # the re-read variants
+    assert len(occluded) <= (SHOWN_LINES + DRIVING_LINES) * 4  # at most 4 content words a line
+    assert result["lines"][0]["words"] == ["cold"]  # a shown line keeps its words
+    assert result["lines"][297]["words"] == []  # unshown, and not among the 24 (ties: the first)
+    assert result["song"]["words"] == ["cold"]
+    small = FakeModel()
+    short = analyse("\n".join(lines[:12]), small)
+    assert all(e["words"] == ["cold"] for e in short["lines"] if "cold" in e["text"])

@@ -15,8 +15,14 @@ before the classifier's choice is acted on:
   `find_song`;
 - continuing a MIDI file ("pick up where melody_final.mid leaves off") and naming the neural
   model ("let the AI take a crack at a sad piano piece") are `generate`;
-- a genre with a song noun and no drum noun ("disco tune with strings", "make a trap banger")
-  is a `track`, not a melody or a beat.
+- a genre with a song noun and no drum noun ("disco tune with strings", "make a trap banger"),
+  or with a full band ("the works", three parts named), is a `track`; drum words and a style
+  alone ("dnb break at 174") are a beat; a bass over typed chords is the bass tool's;
+- words pasted under a request about words or feeling ("vibe check these bars:") are lyrics to
+  read, and "go through them line by line" reads the lyrics read before;
+- sharing "to the server" is `share_song`; a folder "into the catalogue" is an import.
+
+Each rule names the predicted intents it may overrule, so a confident, different reading stays.
 """
 
 from __future__ import annotations
